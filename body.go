@@ -1,0 +1,147 @@
+package vault
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// errorBodyLimit bounds how much of an error response is read: the API's
+// envelope is small, and a proxy's error page needs only an excerpt.
+const errorBodyLimit = 64 << 10
+
+// drainLimit bounds how much unread body is discarded to keep a
+// connection reusable; past it, closing the connection is cheaper.
+const drainLimit = 256 << 10
+
+// excerptLen is how much of a non-JSON error body an *APIError keeps.
+const excerptLen = 200
+
+// limitedReader reads at most limit bytes of a body and fails with
+// ErrResponseTooLarge if there is more. It records transport errors apart
+// from decoding errors, so the caller can tell a lost connection from a
+// malformed body.
+type limitedReader struct {
+	r         io.Reader
+	limit     int64
+	remaining int64
+	probe     [1]byte
+	readErr   error
+}
+
+func newLimitedReader(r io.Reader, limit int64) *limitedReader {
+	return &limitedReader{r: r, limit: limit, remaining: limit}
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.remaining <= 0 {
+		n, err := l.r.Read(l.probe[:])
+		if n > 0 {
+			return 0, fmt.Errorf("%w: more than MaxResponseBytes (%d bytes)", ErrResponseTooLarge, l.limit)
+		}
+		return 0, l.transportError(err)
+	}
+	if int64(len(p)) > l.remaining {
+		p = p[:l.remaining]
+	}
+	n, err := l.r.Read(p)
+	l.remaining -= int64(n)
+	return n, l.transportError(err)
+}
+
+func (l *limitedReader) transportError(err error) error {
+	if err != nil && err != io.EOF {
+		l.readErr = fmt.Errorf("reading response body: %w", err)
+		return l.readErr
+	}
+	return err
+}
+
+// closeBody discards what is left of a body, up to a bound, and closes it,
+// so that the connection goes back to the pool.
+func closeBody(resp *http.Response, limit int64) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return
+	}
+	if limit > drainLimit {
+		limit = drainLimit
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, limit))
+	_ = resp.Body.Close()
+	resp.Body = http.NoBody
+}
+
+// readAPIError builds the *APIError of a non-2xx response. The error
+// result is a transport failure while reading the body.
+func readAPIError(resp *http.Response, op string, maxBody int64) (*APIError, error) {
+	limit := int64(errorBodyLimit)
+	if maxBody < limit {
+		limit = maxBody
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if err != nil {
+		return nil, fmt.Errorf("reading response body: %w", err)
+	}
+	e := &APIError{
+		Operation:  op,
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		Header:     resp.Header,
+	}
+	e.RateLimit, _ = ParseRateLimit(resp.Header)
+	e.RetryAfter, _ = serverWait(resp, time.Now())
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		e.Message = "the server answered with a redirect, which the SDK does not follow"
+		if loc := resp.Header.Get("Location"); loc != "" {
+			e.Message += " (Location: " + excerpt(loc) + ")"
+		}
+		return e, nil
+	}
+	if env, ok := parseErrorEnvelope(data); ok {
+		e.Code, e.Message, e.Details = env.Code, env.Message, env.Details
+	} else {
+		e.Body = excerpt(string(data))
+	}
+	return e, nil
+}
+
+// parseErrorEnvelope parses the API's {"error":{...}} body. It fails for
+// anything else, including an envelope with neither code nor message.
+func parseErrorEnvelope(data []byte) (ErrorResponseError, bool) {
+	var env struct {
+		Error *ErrorResponseError `json:"error"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil || env.Error == nil {
+		return ErrorResponseError{}, false
+	}
+	if env.Error.Code == "" && env.Error.Message == "" {
+		return ErrorResponseError{}, false
+	}
+	return *env.Error, true
+}
+
+// excerpt returns the start of s on one line, in valid UTF-8 and without
+// control characters, for an error message.
+func excerpt(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= excerptLen {
+		return s
+	}
+	cut := excerptLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -1,0 +1,180 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// call carries one operation through go-retryablehttp's retry loop. The
+// loop's hooks are its methods: checkRetry decides, with the context at
+// hand, whether and how long to wait; backoff returns that wait;
+// prepareRetry counts attempts; handleResponse reads the final body inside
+// the loop, so that a connection lost mid-body is retried like one lost
+// before the response.
+type call struct {
+	client *Client
+	op     operation
+	decode func(io.Reader) error
+	rc     retryablehttp.Client
+
+	retries int           // retries started so far
+	wait    time.Duration // the wait checkRetry chose for the next retry
+	result  error         // the outcome handleResponse built from the final body
+}
+
+func newCall(c *Client, op operation, decode func(io.Reader) error) *call {
+	k := &call{client: c, op: op, decode: decode}
+	k.rc = retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		RetryWaitMin: c.retryWaitMin,
+		RetryWaitMax: c.retryWaitMax,
+		RetryMax:     c.maxRetries,
+		CheckRetry:   k.checkRetry,
+		Backoff:      k.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: k.prepareRetry,
+	}
+	return k
+}
+
+// attempts is how many attempts the call has made so far.
+func (k *call) attempts() int { return k.retries + 1 }
+
+// run sends req and returns the final response (its body already read and
+// closed) with the call's error, if any.
+func (k *call) run(req *http.Request) (*http.Response, error) {
+	rreq, err := retryablehttp.FromRequest(req)
+	if err != nil {
+		return nil, &opError{op: k.op.name, err: err}
+	}
+	rreq.SetResponseHandler(k.handleResponse)
+	resp, err := k.rc.Do(rreq)
+	if resp != nil {
+		closeBody(resp, k.client.maxBody)
+	}
+	if err != nil {
+		return resp, &opError{op: k.op.name, err: err}
+	}
+	return resp, k.result
+}
+
+// handleResponse turns the final response into the call's result. It
+// returns an error only when reading the body failed in transit; that
+// error goes back to checkRetry like a failed attempt.
+func (k *call) handleResponse(resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		body := newLimitedReader(resp.Body, k.client.maxBody)
+		err := k.decode(body)
+		switch {
+		case err == nil:
+			k.result = nil
+		case errors.Is(err, ErrResponseTooLarge):
+			k.result = &opError{op: k.op.name, err: err}
+		case body.readErr != nil:
+			return body.readErr
+		default:
+			k.result = &DecodeError{Operation: k.op.name, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
+		}
+		closeBody(resp, k.client.maxBody)
+		return nil
+	}
+	apiErr, err := readAPIError(resp, k.op.name, k.client.maxBody)
+	if err != nil {
+		return err
+	}
+	apiErr.Attempts = k.attempts()
+	k.result = apiErr
+	closeBody(resp, k.client.maxBody)
+	return nil
+}
+
+// checkRetry is go-retryablehttp's CheckRetry. It retries network errors
+// and retryable statuses while attempts remain, unless the wait would be
+// longer than RetryWaitMax or outlast the context: then the call ends at
+// once with what it has, rather than sleeping towards a certain failure.
+func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	var retry bool
+	if err != nil {
+		retry = retryableError(ctx, err)
+	} else {
+		retry = retryableStatus(resp.StatusCode)
+	}
+	k.logAttempt(ctx, resp, err)
+	if !retry || k.retries >= k.client.maxRetries {
+		return false, nil
+	}
+	wait, fromServer := serverWait(resp, time.Now())
+	if fromServer && wait > k.client.retryWaitMax {
+		k.logStop(ctx, "server asked for a wait longer than RetryWaitMax", wait)
+		return false, nil
+	}
+	if !fromServer {
+		wait = backoff(k.client.retryWaitMin, k.client.retryWaitMax, k.retries+1)
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		k.logStop(ctx, "the wait would outlast the context's deadline", wait)
+		return false, nil
+	}
+	k.wait = wait
+	k.logRetry(ctx, resp, err, wait)
+	return true, nil
+}
+
+// backoff is go-retryablehttp's Backoff: the wait checkRetry chose.
+func (k *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return k.wait
+}
+
+// prepareRetry is go-retryablehttp's PrepareRetry, called before each
+// retry.
+func (k *call) prepareRetry(*http.Request) error {
+	k.retries++
+	return nil
+}
+
+func (k *call) logAttempt(ctx context.Context, resp *http.Response, err error) {
+	l := k.client.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("operation", k.op.name), slog.Int("attempt", k.attempts())}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	l.LogAttrs(ctx, slog.LevelDebug, "vault: attempt", attrs...)
+}
+
+func (k *call) logRetry(ctx context.Context, resp *http.Response, err error, wait time.Duration) {
+	l := k.client.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("operation", k.op.name), slog.Int("attempt", k.attempts()), slog.Duration("wait", wait)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	l.LogAttrs(ctx, slog.LevelInfo, "vault: retrying", attrs...)
+}
+
+func (k *call) logStop(ctx context.Context, why string, wait time.Duration) {
+	l := k.client.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	l.LogAttrs(ctx, slog.LevelInfo, "vault: not retrying",
+		slog.String("operation", k.op.name), slog.Int("attempt", k.attempts()),
+		slog.String("reason", why), slog.Duration("wait", wait))
+}

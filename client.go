@@ -1,0 +1,298 @@
+package vault
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Version is the SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Client talks to the Vault API. Create one with NewClient and share it:
+// a Client is safe for concurrent use by many goroutines, keeps a pool of
+// connections, and can act for many users through WithAccessToken or
+// Configuration.TokenSource.
+type Client struct {
+	// Sessions groups the Sessions API operations.
+	Sessions *SessionsService
+
+	baseURL      string // without a trailing slash
+	token        string
+	tokenSource  func(context.Context) (string, error)
+	header       http.Header // the headers every request starts from
+	httpClient   *http.Client
+	transport    http.RoundTripper // the caller's or ours, for CloseIdleConnections
+	maxRetries   int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+	maxBody      int64
+	logger       *slog.Logger
+}
+
+// NewClient validates cfg, applies its defaults and returns a Client. An
+// invalid field is reported as a *ConfigError naming it.
+func NewClient(cfg Configuration) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := parseBaseURL(cfg.BaseURL, cfg.AllowInsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(cfg.AccessToken, "\r\n\x00") {
+		return nil, &ConfigError{Field: "AccessToken", Reason: "contains a line break or NUL"}
+	}
+	if strings.ContainsAny(cfg.TenantID, "\r\n\x00") {
+		return nil, &ConfigError{Field: "TenantID", Reason: "contains a line break or NUL"}
+	}
+	if strings.ContainsAny(cfg.UserAgent, "\r\n\x00") {
+		return nil, &ConfigError{Field: "UserAgent", Reason: "contains a line break or NUL"}
+	}
+	for key, values := range cfg.Headers {
+		for _, v := range values {
+			if err := checkHeader(key, v); err != nil {
+				return nil, &ConfigError{Field: "Headers", Reason: err.Error()}
+			}
+		}
+	}
+	switch {
+	case cfg.RetryWaitMin < 0:
+		return nil, &ConfigError{Field: "RetryWaitMin", Reason: "must not be negative"}
+	case cfg.RetryWaitMax < 0:
+		return nil, &ConfigError{Field: "RetryWaitMax", Reason: "must not be negative"}
+	case cfg.MaxResponseBytes < 0:
+		return nil, &ConfigError{Field: "MaxResponseBytes", Reason: "must not be negative"}
+	}
+
+	c := &Client{
+		baseURL:      base.String(),
+		token:        cfg.AccessToken,
+		tokenSource:  cfg.TokenSource,
+		maxRetries:   cfg.MaxRetries,
+		retryWaitMin: cfg.RetryWaitMin,
+		retryWaitMax: cfg.RetryWaitMax,
+		maxBody:      cfg.MaxResponseBytes,
+		logger:       cfg.Logger,
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.retryWaitMin == 0 {
+		c.retryWaitMin = DefaultRetryWaitMin
+	}
+	if c.retryWaitMax == 0 {
+		c.retryWaitMax = DefaultRetryWaitMax
+	}
+	if c.retryWaitMin > c.retryWaitMax {
+		return nil, &ConfigError{Field: "RetryWaitMin", Reason: fmt.Sprintf("%s is longer than RetryWaitMax %s", c.retryWaitMin, c.retryWaitMax)}
+	}
+	if c.maxBody == 0 {
+		c.maxBody = DefaultMaxResponseBytes
+	}
+
+	c.header = make(http.Header, len(cfg.Headers)+3)
+	for key, values := range cfg.Headers {
+		c.header[http.CanonicalHeaderKey(key)] = append([]string(nil), values...)
+	}
+	c.header["Accept"] = []string{"application/json"}
+	c.header["User-Agent"] = []string{userAgent(cfg.UserAgent)}
+	if cfg.TenantID != "" {
+		c.header["X-Tenant-Id"] = []string{cfg.TenantID}
+	}
+
+	c.transport, c.httpClient = newHTTPClient(cfg.HTTPClient)
+	c.Sessions = &SessionsService{client: c}
+	return c, nil
+}
+
+func userAgent(extra string) string {
+	ua := "vault-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if extra = strings.TrimSpace(extra); extra != "" {
+		ua += " " + extra
+	}
+	return ua
+}
+
+// newHTTPClient returns the transport the SDK sends through and the
+// *http.Client that wraps it. The wrapper never follows redirects, and
+// hides CloseIdleConnections from go-retryablehttp, which would otherwise
+// drop the whole pool after every failed call while other goroutines are
+// using it.
+func newHTTPClient(user *http.Client) (http.RoundTripper, *http.Client) {
+	hc := &http.Client{CheckRedirect: refuseRedirect}
+	var rt http.RoundTripper
+	if user != nil {
+		rt = user.Transport
+		hc.Timeout = user.Timeout
+		hc.Jar = user.Jar
+	}
+	if rt == nil && user != nil {
+		rt = http.DefaultTransport
+	}
+	if rt == nil {
+		rt = newPooledTransport()
+	}
+	hc.Transport = poolKeeper{rt}
+	return rt, hc
+}
+
+// newPooledTransport is the default transport: like http.DefaultTransport,
+// but keeping enough idle connections per host for a busy service, where
+// the standard two would make concurrent callers open and close
+// connections on every call.
+func newPooledTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// poolKeeper is a RoundTripper with no CloseIdleConnections method.
+type poolKeeper struct{ rt http.RoundTripper }
+
+func (p poolKeeper) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
+
+// CloseIdleConnections closes the idle keep-alive connections of the
+// Client's transport. Call it when the Client is no longer needed.
+func (c *Client) CloseIdleConnections() {
+	if ci, ok := c.transport.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// BaseURL returns the API root the Client sends to, without a trailing
+// slash.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// String describes the Client without its token.
+func (c *Client) String() string {
+	return fmt.Sprintf("vault.Client{BaseURL:%q AccessToken:%s MaxRetries:%d}", c.baseURL, redacted(c.token != ""), c.maxRetries)
+}
+
+// GoString is String, so %#v does not print the token either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no fmt verb prints the token.
+func (c *Client) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue logs the Client under log/slog without its token.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.Int("max_retries", c.maxRetries))
+}
+
+// operation describes one API call for requests, errors and logs.
+type operation struct {
+	name   string // as in errors: "revoke session"
+	method string
+}
+
+var (
+	opListSessions      = operation{name: "list sessions", method: http.MethodGet}
+	opLogoutAllSessions = operation{name: "logout all sessions", method: http.MethodDelete}
+	opRevokeSession     = operation{name: "revoke session", method: http.MethodDelete}
+)
+
+// do runs one operation: it builds the request, sends it with retries and
+// hands a 2xx body to decode. Every other outcome becomes an error that
+// names the operation.
+func (c *Client) do(ctx context.Context, op operation, path string, opts []RequestOption, decode func(io.Reader) error) error {
+	if ctx == nil {
+		return &opError{op: op.name, err: fmt.Errorf("%w: nil context", ErrInvalidArgument)}
+	}
+	var ro requestOptions
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&ro); err != nil {
+			return &opError{op: op.name, err: err}
+		}
+	}
+	token, err := c.resolveToken(ctx, ro.token)
+	if err != nil {
+		return &opError{op: op.name, err: err}
+	}
+
+	target := c.baseURL + path
+	if ro.query != "" {
+		target += "?" + ro.query
+	}
+	req, err := http.NewRequestWithContext(ctx, op.method, target, nil)
+	if err != nil {
+		return &opError{op: op.name, err: fmt.Errorf("%w: %v", ErrInvalidArgument, err)}
+	}
+	req.Header = c.header.Clone()
+	for key, values := range ro.header {
+		req.Header[key] = values
+	}
+	req.Header["Authorization"] = []string{"Bearer " + token}
+
+	call := newCall(c, op, decode)
+	resp, err := call.run(req)
+	if ro.response != nil {
+		*ro.response = resp
+	}
+	if err != nil {
+		c.logFailure(ctx, op, req, call.attempts(), err)
+	}
+	return err
+}
+
+// resolveToken picks the credential of one call: WithAccessToken, then
+// TokenSource, then AccessToken.
+func (c *Client) resolveToken(ctx context.Context, override string) (string, error) {
+	if override != "" {
+		return override, nil
+	}
+	if c.tokenSource != nil {
+		token, err := c.tokenSource(ctx)
+		if err != nil {
+			return "", fmt.Errorf("token source: %w", err)
+		}
+		if token == "" {
+			return "", fmt.Errorf("%w: TokenSource returned an empty token", ErrNoCredential)
+		}
+		if strings.ContainsAny(token, "\r\n\x00") {
+			return "", fmt.Errorf("%w: TokenSource returned a token with a line break or NUL", ErrInvalidArgument)
+		}
+		return token, nil
+	}
+	if c.token == "" {
+		return "", ErrNoCredential
+	}
+	return c.token, nil
+}
+
+func (c *Client) logFailure(ctx context.Context, op operation, req *http.Request, attempts int, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelWarn) {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelWarn, "vault: call failed",
+		slog.String("operation", op.name),
+		slog.String("method", req.Method),
+		slog.String("path", req.URL.Path),
+		slog.Int("attempts", attempts),
+		slog.String("error", err.Error()),
+	)
+}

@@ -1,0 +1,228 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the production API's base URL.
+const DefaultBaseURL = "https://api.vault.dev/api/v1"
+
+// Defaults applied by NewClient to zero fields of Configuration.
+const (
+	// DefaultMaxRetries is the number of retries after the first attempt.
+	DefaultMaxRetries = 3
+	// DefaultRetryWaitMin is the first backoff; later ones double.
+	DefaultRetryWaitMin = 500 * time.Millisecond
+	// DefaultRetryWaitMax caps every single wait, a server's Retry-After
+	// included: a longer requested wait ends the call at once instead.
+	DefaultRetryWaitMax = 30 * time.Second
+	// DefaultMaxResponseBytes bounds a response body. A list of a few
+	// thousand sessions stays well below it.
+	DefaultMaxResponseBytes = 10 << 20
+)
+
+// Configuration holds everything a Client needs. The zero value of every
+// field but the credential is usable; NewClient fills in the defaults.
+//
+// Printing a Configuration with fmt or log/slog never shows the token.
+type Configuration struct {
+	// BaseURL is the API root, with or without a trailing slash.
+	// Default: DefaultBaseURL.
+	BaseURL string
+	// AccessToken is the bearer token sent with every request.
+	AccessToken string
+	// TokenSource, when set, is called once per operation to get the bearer
+	// token, and wins over AccessToken. Use it to refresh tokens or to read
+	// the acting user's token from the context.
+	TokenSource func(ctx context.Context) (string, error)
+	// TenantID, when set, is sent as the X-Tenant-ID header.
+	TenantID string
+	// Headers are added to every request. They cannot set Authorization
+	// (use AccessToken or TokenSource) nor the SDK's own headers.
+	Headers http.Header
+	// UserAgent is appended to the SDK's own product token in the
+	// User-Agent header, such as "billing-service/2.1".
+	UserAgent string
+	// HTTPClient is the client whose Transport, Timeout and Jar are used.
+	// Its CheckRedirect is not: the SDK never follows redirects. Default: a
+	// client with a connection pool sized for concurrent use.
+	HTTPClient *http.Client
+	// MaxRetries is the number of retries after the first attempt: 0 means
+	// DefaultMaxRetries, a negative value disables retries.
+	MaxRetries int
+	// RetryWaitMin is the first backoff. Default: DefaultRetryWaitMin.
+	RetryWaitMin time.Duration
+	// RetryWaitMax caps every wait between attempts. When the server asks
+	// for a longer wait, the call returns the *APIError at once with
+	// RetryAfter set. Default: DefaultRetryWaitMax.
+	RetryWaitMax time.Duration
+	// MaxResponseBytes bounds the body of a response. Default:
+	// DefaultMaxResponseBytes.
+	MaxResponseBytes int64
+	// AllowInsecureHTTP permits an http:// BaseURL whose host is not a
+	// loopback address. Without it NewClient refuses to send a bearer token
+	// in clear text; http://localhost and http://127.0.0.1 are always
+	// allowed, for tests.
+	AllowInsecureHTTP bool
+	// Logger receives a record per attempt, retry and failure. Nil keeps
+	// the SDK silent.
+	Logger *slog.Logger
+}
+
+// ConfigError is returned by NewClient for an invalid Configuration. It
+// names the field at fault.
+type ConfigError struct {
+	// Field is the name of the Configuration field, such as "BaseURL".
+	Field string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error returns "vault: invalid Configuration.<Field>: <Reason>".
+func (e *ConfigError) Error() string {
+	return "vault: invalid Configuration." + e.Field + ": " + e.Reason
+}
+
+// reservedHeaders are set by the SDK itself and cannot be overridden
+// through Configuration.Headers or WithHeader.
+var reservedHeaders = map[string]string{
+	"Authorization": "use AccessToken, TokenSource or WithAccessToken",
+	"Accept":        "the SDK sets it",
+	"User-Agent":    "use Configuration.UserAgent",
+	"X-Tenant-Id":   "use Configuration.TenantID",
+	"Content-Type":  "the Sessions API calls have no body",
+	"Host":          "use BaseURL",
+}
+
+// checkHeader refuses a header the SDK owns or one net/http would reject.
+func checkHeader(key, value string) error {
+	canonical := http.CanonicalHeaderKey(key)
+	if why, reserved := reservedHeaders[canonical]; reserved {
+		return fmt.Errorf("header %s is reserved: %s", canonical, why)
+	}
+	if !validHeaderName(key) {
+		return fmt.Errorf("header name %q is not a valid token", key)
+	}
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return fmt.Errorf("value of header %s contains a line break or NUL", canonical)
+	}
+	return nil
+}
+
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// parseBaseURL checks BaseURL and returns it without a trailing slash.
+func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		// The parse error quotes the whole URL, which may hold credentials:
+		// keep only its reason.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, &ConfigError{Field: "BaseURL", Reason: "not a URL: " + err.Error()}
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, &ConfigError{Field: "BaseURL", Reason: fmt.Sprintf("scheme must be https or http, not %q", u.Scheme)}
+	case u.Host == "":
+		return nil, &ConfigError{Field: "BaseURL", Reason: "has no host"}
+	case u.User != nil:
+		return nil, &ConfigError{Field: "BaseURL", Reason: "must not carry credentials; use AccessToken"}
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, &ConfigError{Field: "BaseURL", Reason: "must not have a query or fragment"}
+	case u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()):
+		return nil, &ConfigError{Field: "BaseURL", Reason: fmt.Sprintf(
+			"http:// to non-loopback host %q would send the token in clear text; use https or set AllowInsecureHTTP", u.Hostname())}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// String describes the configuration without the token: AccessToken shows
+// only whether it is set, and Headers only their names.
+func (c Configuration) String() string {
+	var b strings.Builder
+	b.WriteString("vault.Configuration{")
+	fmt.Fprintf(&b, "BaseURL:%q AccessToken:%s TokenSource:%s", c.BaseURL, redacted(c.AccessToken != ""), setOrUnset(c.TokenSource != nil))
+	if c.TenantID != "" {
+		fmt.Fprintf(&b, " TenantID:%q", c.TenantID)
+	}
+	if len(c.Headers) > 0 {
+		fmt.Fprintf(&b, " Headers:%v", headerNames(c.Headers))
+	}
+	if c.UserAgent != "" {
+		fmt.Fprintf(&b, " UserAgent:%q", c.UserAgent)
+	}
+	fmt.Fprintf(&b, " HTTPClient:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s MaxResponseBytes:%d AllowInsecureHTTP:%t Logger:%s}",
+		setOrUnset(c.HTTPClient != nil), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.MaxResponseBytes, c.AllowInsecureHTTP, setOrUnset(c.Logger != nil))
+	return b.String()
+}
+
+// GoString is String, so %#v does not print the token either.
+func (c Configuration) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no fmt verb prints the token.
+func (c Configuration) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue logs the configuration under log/slog without the token.
+func (c Configuration) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("base_url", c.BaseURL),
+		slog.String("access_token", redacted(c.AccessToken != "")),
+		slog.String("tenant_id", c.TenantID),
+	)
+}
+
+func redacted(set bool) string {
+	if set {
+		return "[REDACTED]"
+	}
+	return `""`
+}
+
+func setOrUnset(set bool) string {
+	if set {
+		return "set"
+	}
+	return "nil"
+}
+
+func headerNames(h http.Header) []string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

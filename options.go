@@ -1,0 +1,91 @@
+package vault
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+)
+
+// RequestOption changes a single call: its credential, headers or query,
+// or captures its raw response. Options are the Go counterpart of the
+// TypeScript SDK's initOverrides and ...Raw methods. An option that cannot
+// apply fails the call before any request is sent.
+type RequestOption func(*requestOptions) error
+
+// requestOptions is what the options of one call add up to.
+type requestOptions struct {
+	token    string
+	header   http.Header
+	query    string
+	response **http.Response
+}
+
+// WithAccessToken sends the call with token instead of the Client's
+// credential, so that one shared Client can act for many users.
+func WithAccessToken(token string) RequestOption {
+	return func(o *requestOptions) error {
+		if token == "" {
+			return fmt.Errorf("%w: WithAccessToken with an empty token", ErrNoCredential)
+		}
+		if strings.ContainsAny(token, "\r\n\x00") {
+			return fmt.Errorf("%w: WithAccessToken with a token that holds a line break or NUL", ErrInvalidArgument)
+		}
+		o.token = token
+		return nil
+	}
+}
+
+// WithHeader adds a header to the call. The headers the SDK sets itself
+// (Authorization, Accept, User-Agent, X-Tenant-ID, Content-Type, Host)
+// are refused: use the Configuration fields or WithAccessToken for them.
+func WithHeader(key, value string) RequestOption {
+	return func(o *requestOptions) error {
+		if err := checkHeader(key, value); err != nil {
+			return fmt.Errorf("%w: WithHeader: %v", ErrInvalidArgument, err)
+		}
+		if o.header == nil {
+			o.header = make(http.Header)
+		}
+		o.header.Add(key, value)
+		return nil
+	}
+}
+
+// WithQuery adds query parameters to the call from a struct with `url`
+// field tags, encoded by github.com/google/go-querystring:
+//
+//	type page struct {
+//		Limit int `url:"limit,omitempty"`
+//	}
+//	client.Sessions.ListSessions(ctx, vault.WithQuery(page{Limit: 50}))
+func WithQuery(v any) RequestOption {
+	return func(o *requestOptions) error {
+		values, err := query.Values(v)
+		if err != nil {
+			return fmt.Errorf("%w: WithQuery: %v", ErrInvalidArgument, err)
+		}
+		if encoded := values.Encode(); encoded != "" {
+			if o.query != "" {
+				o.query += "&"
+			}
+			o.query += encoded
+		}
+		return nil
+	}
+}
+
+// WithHTTPResponse stores the call's final HTTP response in *dst, for its
+// status and headers (rate limits, request ID). The body has already been
+// read and closed. *dst is set on API errors too, and left nil when no
+// response arrived.
+func WithHTTPResponse(dst **http.Response) RequestOption {
+	return func(o *requestOptions) error {
+		if dst == nil {
+			return fmt.Errorf("%w: WithHTTPResponse with a nil pointer", ErrInvalidArgument)
+		}
+		o.response = dst
+		return nil
+	}
+}

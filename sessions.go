@@ -1,0 +1,87 @@
+package vault
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"unicode"
+)
+
+// sessionsPath is the Sessions API's collection, relative to the base URL.
+const sessionsPath = "/users/me/sessions"
+
+// SessionsService is the Sessions API: the sessions of the user whose
+// token makes the call. Reach it through Client.Sessions.
+type SessionsService struct {
+	client *Client
+}
+
+// ListSessions returns the caller's active sessions; the one whose token
+// made the call has Current set. An empty list is an empty, non-nil slice.
+//
+// API: GET /users/me/sessions (listSessions).
+func (s *SessionsService) ListSessions(ctx context.Context, opts ...RequestOption) ([]SessionResponse, error) {
+	var sessions []SessionResponse
+	err := s.client.do(ctx, opListSessions, sessionsPath, opts, func(r io.Reader) (err error) {
+		sessions, err = decodeSessions(r)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sessions, nil
+}
+
+// LogoutAllSessions revokes every session of the caller, the current one
+// included: the token that made the call stops working.
+//
+// API: DELETE /users/me/sessions (logoutAllSessions).
+func (s *SessionsService) LogoutAllSessions(ctx context.Context, opts ...RequestOption) (*MessageResponse, error) {
+	return s.client.doMessage(ctx, opLogoutAllSessions, sessionsPath, opts)
+}
+
+// RevokeSession revokes one session of the caller, signing that device
+// out. A session that does not exist, or belongs to another user, is an
+// *APIError matching ErrNotFound. An ID that is empty, blank, "." or "..",
+// or that holds a slash, backslash or control character, is refused with
+// ErrInvalidArgument before anything is sent: no ID can reach another
+// route than this session's.
+//
+// API: DELETE /users/me/sessions/{sessionId} (revokeSession).
+func (s *SessionsService) RevokeSession(ctx context.Context, sessionID string, opts ...RequestOption) (*MessageResponse, error) {
+	path, err := revokePath(sessionID)
+	if err != nil {
+		return nil, &opError{op: opRevokeSession.name, err: err}
+	}
+	return s.client.doMessage(ctx, opRevokeSession, path, opts)
+}
+
+func (c *Client) doMessage(ctx context.Context, op operation, path string, opts []RequestOption) (*MessageResponse, error) {
+	var msg *MessageResponse
+	err := c.do(ctx, op, path, opts, func(r io.Reader) (err error) {
+		msg, err = decodeMessage(r)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+// revokePath returns the path of one session, the ID escaped as a single
+// segment, or an error for an ID that could name another resource.
+func revokePath(sessionID string) (string, error) {
+	switch {
+	case strings.TrimSpace(sessionID) == "":
+		return "", fmt.Errorf("%w: session ID is empty", ErrInvalidArgument)
+	case sessionID == "." || sessionID == "..":
+		return "", fmt.Errorf("%w: session ID %q is a path segment of its own", ErrInvalidArgument, sessionID)
+	case strings.ContainsAny(sessionID, `/\`):
+		return "", fmt.Errorf("%w: session ID %q contains a path separator", ErrInvalidArgument, sessionID)
+	case strings.IndexFunc(sessionID, unicode.IsControl) >= 0:
+		return "", fmt.Errorf("%w: session ID %q contains a control character", ErrInvalidArgument, sessionID)
+	}
+	return sessionsPath + "/" + url.PathEscape(sessionID), nil
+}
