@@ -24,6 +24,7 @@ type call struct {
 	rc     retryablehttp.Client
 
 	retries int           // retries started so far
+	checked int           // the last attempt checkRetry has seen
 	wait    time.Duration // the wait checkRetry chose for the next retry
 	result  error         // the outcome handleResponse built from the final body
 }
@@ -102,6 +103,12 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
+	// go-retryablehttp asks again after handleResponse ran; only a body
+	// lost in transit (err set) is news then.
+	if k.checked == k.attempts() && err == nil {
+		return false, nil
+	}
+	k.checked = k.attempts()
 	var retry bool
 	if err != nil {
 		retry = retryableError(ctx, err)
@@ -126,6 +133,11 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	}
 	k.wait = wait
 	k.logRetry(ctx, resp, err, wait)
+	if resp != nil {
+		// go-retryablehttp drains only 4 KiB before closing; reading the
+		// rest of an error page keeps the connection in the pool.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+	}
 	return true, nil
 }
 

@@ -186,18 +186,18 @@ func (c *Client) CloseIdleConnections() {
 func (c *Client) BaseURL() string { return c.baseURL }
 
 // String describes the Client without its token.
-func (c *Client) String() string {
+func (c Client) String() string {
 	return fmt.Sprintf("vault.Client{BaseURL:%q AccessToken:%s MaxRetries:%d}", c.baseURL, redacted(c.token != ""), c.maxRetries)
 }
 
 // GoString is String, so %#v does not print the token either.
-func (c *Client) GoString() string { return c.String() }
+func (c Client) GoString() string { return c.String() }
 
 // Format prints String for every verb, so no fmt verb prints the token.
-func (c *Client) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
+func (c Client) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue logs the Client under log/slog without its token.
-func (c *Client) LogValue() slog.Value {
+func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.baseURL), slog.Int("max_retries", c.maxRetries))
 }
 

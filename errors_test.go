@@ -41,7 +41,6 @@ func TestAPIErrorFromEnvelope(t *testing.T) {
 	assert.False(t, errors.Is(err, ErrUnauthorized))
 }
 
-
 func TestAPIErrorFromNonJSONBody(t *testing.T) {
 	client, ts := setup(t, func(c *Configuration) { c.MaxRetries = -1 })
 	page := "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>" + strings.Repeat("nginx ", 100) + "</body></html>"

@@ -18,6 +18,12 @@ type SessionsService struct {
 	client *Client
 }
 
+// String describes the service without its Client's token.
+func (s *SessionsService) String() string { return "vault.SessionsService{" + s.client.String() + "}" }
+
+// Format prints String for every verb, so no fmt verb prints the token.
+func (s *SessionsService) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, s.String()) }
+
 // ListSessions returns the caller's active sessions; the one whose token
 // made the call has Current set. An empty list is an empty, non-nil slice.
 //

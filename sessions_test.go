@@ -179,17 +179,23 @@ func TestCredentials(t *testing.T) {
 	}{
 		{name: "access token", want: testToken},
 		{name: "token source wins over access token",
-			cfg:  func(c *Configuration) { c.TokenSource = func(context.Context) (string, error) { return "from-source", nil } },
+			cfg: func(c *Configuration) {
+				c.TokenSource = func(context.Context) (string, error) { return "from-source", nil }
+			},
 			want: "from-source"},
 		{name: "per-call token wins over both",
-			cfg:  func(c *Configuration) { c.TokenSource = func(context.Context) (string, error) { return "from-source", nil } },
+			cfg: func(c *Configuration) {
+				c.TokenSource = func(context.Context) (string, error) { return "from-source", nil }
+			},
 			opts: []RequestOption{WithAccessToken("per-call")}, want: "per-call"},
 		{name: "no credential", cfg: func(c *Configuration) { c.AccessToken = "" }, wantErr: ErrNoCredential},
 		{name: "empty token from source",
 			cfg:     func(c *Configuration) { c.TokenSource = func(context.Context) (string, error) { return "", nil } },
 			wantErr: ErrNoCredential},
 		{name: "token source fails",
-			cfg:     func(c *Configuration) { c.TokenSource = func(context.Context) (string, error) { return "", io.ErrClosedPipe } },
+			cfg: func(c *Configuration) {
+				c.TokenSource = func(context.Context) (string, error) { return "", io.ErrClosedPipe }
+			},
 			wantErr: io.ErrClosedPipe},
 		{name: "empty per-call token", opts: []RequestOption{WithAccessToken("")}, wantErr: ErrNoCredential},
 		{name: "per-call token with newline", opts: []RequestOption{WithAccessToken("a\nb")}, wantErr: ErrInvalidArgument},
