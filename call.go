@@ -26,6 +26,7 @@ type call struct {
 	retries int           // retries started so far
 	checked int           // the last attempt checkRetry has seen
 	wait    time.Duration // the wait checkRetry chose for the next retry
+	broke   bool          // a retry was refused for want of budget
 	result  error         // the outcome handleResponse built from the final body
 }
 
@@ -60,10 +61,27 @@ func (k *call) run(req *http.Request) (*http.Response, error) {
 		closeBody(resp, k.client.maxBody)
 	}
 	if err != nil {
-		return resp, &opError{op: k.op.name, err: err}
+		err = &opError{op: k.op.name, err: err}
+	} else {
+		err = k.result
 	}
-	return resp, k.result
+	switch {
+	case err == nil:
+		k.client.budget.earn()
+	case k.broke:
+		err = &budgetError{last: err}
+	}
+	return resp, err
 }
+
+// budgetError is the error of a call stopped by an empty retry budget.
+type budgetError struct{ last error }
+
+func (e *budgetError) Error() string {
+	return ErrRetryBudgetExhausted.Error() + "; last error: " + e.last.Error()
+}
+
+func (e *budgetError) Unwrap() []error { return []error{ErrRetryBudgetExhausted, e.last} }
 
 // handleResponse turns the final response into the call's result. It
 // returns an error only when reading the body failed in transit; that
@@ -129,6 +147,11 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		k.logStop(ctx, "the wait would outlast the context's deadline", wait)
+		return false, nil
+	}
+	if !k.client.budget.spend() {
+		k.broke = true
+		k.logStop(ctx, "the client-side retry budget is exhausted", wait)
 		return false, nil
 	}
 	k.wait = wait

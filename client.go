@@ -33,6 +33,7 @@ type Client struct {
 	retryWaitMin time.Duration
 	retryWaitMax time.Duration
 	maxBody      int64
+	budget       *retryBudget // nil when switched off
 	logger       *slog.Logger
 }
 
@@ -79,6 +80,7 @@ func NewClient(cfg Configuration) (*Client, error) {
 		retryWaitMin: cfg.RetryWaitMin,
 		retryWaitMax: cfg.RetryWaitMax,
 		maxBody:      cfg.MaxResponseBytes,
+		budget:       newRetryBudget(cfg.RetryBudget),
 		logger:       cfg.Logger,
 	}
 	switch {

@@ -65,6 +65,14 @@ type Configuration struct {
 	// for a longer wait, the call returns the *APIError at once with
 	// RetryAfter set. Default: DefaultRetryWaitMax.
 	RetryWaitMax time.Duration
+	// RetryBudget is how many retries the Client may make, across all its
+	// calls, in a burst of failures: each retry spends from a shared
+	// budget and successful calls slowly earn it back, so that an outage
+	// does not multiply the load of every caller by MaxRetries+1. Once it
+	// is spent, calls fail after their first attempt with an error wrapping
+	// ErrRetryBudgetExhausted. 0 means DefaultRetryBudget; a negative value
+	// switches the budget off.
+	RetryBudget int
 	// MaxResponseBytes bounds the body of a response. Default:
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int64
@@ -184,8 +192,8 @@ func (c Configuration) String() string {
 	if c.UserAgent != "" {
 		fmt.Fprintf(&b, " UserAgent:%q", c.UserAgent)
 	}
-	fmt.Fprintf(&b, " HTTPClient:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s MaxResponseBytes:%d AllowInsecureHTTP:%t Logger:%s}",
-		setOrUnset(c.HTTPClient != nil), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.MaxResponseBytes, c.AllowInsecureHTTP, setOrUnset(c.Logger != nil))
+	fmt.Fprintf(&b, " HTTPClient:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s RetryBudget:%d MaxResponseBytes:%d AllowInsecureHTTP:%t Logger:%s}",
+		setOrUnset(c.HTTPClient != nil), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.RetryBudget, c.MaxResponseBytes, c.AllowInsecureHTTP, setOrUnset(c.Logger != nil))
 	return b.String()
 }
 
