@@ -33,7 +33,10 @@ func decodeSessions(r io.Reader) ([]SessionResponse, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
-	return sessions, expectEnd(dec)
+	if err := expectEnd(dec); err != nil {
+		return nil, err
+	}
+	return sessions, nil
 }
 
 // decodeMessage decodes a MessageResponse, which must have its message.
@@ -48,7 +51,10 @@ func decodeMessage(r io.Reader) (*MessageResponse, error) {
 	if wire.Message == nil {
 		return nil, errors.New(`expected a JSON object with a "message" string`)
 	}
-	return &MessageResponse{Message: *wire.Message}, expectEnd(dec)
+	if err := expectEnd(dec); err != nil {
+		return nil, err
+	}
+	return &MessageResponse{Message: *wire.Message}, nil
 }
 
 // expectEnd fails if anything but white space follows the JSON value.
