@@ -73,13 +73,15 @@ type Configuration struct {
 	// ErrRetryBudgetExhausted. 0 means DefaultRetryBudget; a negative value
 	// switches the budget off.
 	RetryBudget int
-	// MaxResponseBytes bounds the body of a response. Default:
-	// DefaultMaxResponseBytes.
+	// MaxResponseBytes bounds the body of a 2xx response; a longer one
+	// fails with ErrResponseTooLarge. Error bodies are read up to 64 KiB
+	// (or this bound, if smaller), enough for the API's error envelope.
+	// Default: DefaultMaxResponseBytes.
 	MaxResponseBytes int64
 	// AllowInsecureHTTP permits an http:// BaseURL whose host is not a
 	// loopback address. Without it NewClient refuses to send a bearer token
-	// in clear text; http://localhost and http://127.0.0.1 are always
-	// allowed, for tests.
+	// in clear text; http://localhost and loopback addresses such as
+	// 127.0.0.1 and [::1] are always allowed, for tests.
 	AllowInsecureHTTP bool
 	// Logger receives a record per attempt, retry and failure. Nil keeps
 	// the SDK silent.

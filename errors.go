@@ -68,8 +68,9 @@ type APIError struct {
 	Body string
 	// RequestID is the X-Request-Id header, when the server sent one.
 	RequestID string
-	// RetryAfter is the wait the server asked for, from Retry-After or, on a
-	// 429 without it, X-RateLimit-Reset. Zero when the server asked none.
+	// RetryAfter is the wait the server asked for on a 429 or 503, from
+	// Retry-After or, on a 429 without it, X-RateLimit-Reset. Zero when the
+	// server asked none.
 	RetryAfter time.Duration
 	// RateLimit holds the X-RateLimit-* headers of the response.
 	RateLimit RateLimit

@@ -54,12 +54,14 @@ func WithHeader(key, value string) RequestOption {
 }
 
 // WithQuery adds query parameters to the call from a struct with `url`
-// field tags, encoded by github.com/google/go-querystring:
+// field tags, encoded by github.com/google/go-querystring. The Sessions
+// operations define no parameters today; WithQuery lets a caller pass one a
+// newer server understands without waiting for a new SDK:
 //
-//	type page struct {
-//		Limit int `url:"limit,omitempty"`
+//	type trace struct {
+//		Debug bool `url:"debug,omitempty"`
 //	}
-//	client.Sessions.ListSessions(ctx, vault.WithQuery(page{Limit: 50}))
+//	client.Sessions.ListSessions(ctx, vault.WithQuery(trace{Debug: true}))
 func WithQuery(v any) RequestOption {
 	return func(o *requestOptions) error {
 		values, err := query.Values(v)
@@ -78,13 +80,14 @@ func WithQuery(v any) RequestOption {
 
 // WithHTTPResponse stores the call's final HTTP response in *dst, for its
 // status and headers (rate limits, request ID). The body has already been
-// read and closed. *dst is set on API errors too, and left nil when no
-// response arrived.
+// read and closed. *dst is set on API errors too, and set to nil when no
+// response arrived (the call failed before or while sending).
 func WithHTTPResponse(dst **http.Response) RequestOption {
 	return func(o *requestOptions) error {
 		if dst == nil {
 			return fmt.Errorf("%w: WithHTTPResponse with a nil pointer", ErrInvalidArgument)
 		}
+		*dst = nil
 		o.response = dst
 		return nil
 	}

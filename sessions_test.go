@@ -321,3 +321,13 @@ func TestConcurrentUsersOnOneClient(t *testing.T) {
 		assert.NoError(t, <-errs)
 	}
 }
+
+func TestHTTPResponseIsNilWhenNothingArrived(t *testing.T) {
+	client, ts := setup(t, func(c *Configuration) { c.MaxRetries = -1 })
+	ts.mux.HandleFunc("/", resetConnection)
+	stale := &http.Response{StatusCode: http.StatusTeapot}
+	resp := stale
+	_, err := client.Sessions.ListSessions(context.Background(), WithHTTPResponse(&resp))
+	require.Error(t, err)
+	assert.Nil(t, resp)
+}
