@@ -2,10 +2,10 @@ module github.com/vault-dev/vault-go
 
 go 1.23
 
+require github.com/stretchr/testify v1.11.1
+
 require (
-	github.com/getkin/kin-openapi v0.135.0 // indirect
-	github.com/google/go-querystring v1.2.0 // indirect
-	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
-	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
-	github.com/stretchr/testify v1.11.1 // indirect
+	github.com/davecgh/go-spew v1.1.1 // indirect
+	github.com/pmezard/go-difflib v1.0.0 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

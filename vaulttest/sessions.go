@@ -83,9 +83,15 @@ func (h *Handler) authenticateLocked(r *http.Request, now time.Time) (*Session, 
 func (h *Handler) listLocked(cur *Session, now time.Time) result {
 	list := []vault.SessionResponse{}
 	for _, s := range h.sortedSessionsLocked(cur.UserID) {
-		if s.Active(now) {
-			list = append(list, s.response(s == cur))
+		if !s.Active(now) {
+			continue
 		}
+		r := s.response(s == cur)
+		if s == cur {
+			// The request itself is the session's latest activity.
+			r.LastActivityAt = now
+		}
+		list = append(list, r)
 	}
 	return result{status: http.StatusOK, body: list}
 }
