@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	vault "github.com/vault-dev/vault-go"
 )
@@ -51,8 +52,10 @@ func codeForStatus(status int) string {
 	if text == "" {
 		return "HTTP_" + strconv.Itoa(status)
 	}
-	text = strings.ReplaceAll(text, "-", " ")
-	return strings.ToUpper(strings.Join(strings.Fields(text), "_"))
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	return strings.ToUpper(strings.Join(words, "_"))
 }
 
 // encode returns the JSON encoding of the result's body.
