@@ -16,6 +16,7 @@ func ExampleNewServer() {
 
 	srv.SetNow(time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC))
 	me := srv.AddSession("alice", vaulttest.SessionSeed{
+		CreatedAt: time.Date(2025, 3, 14, 8, 0, 0, 0, time.UTC),
 		IPAddress: "203.0.113.24",
 		UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)",
 		DeviceInfo: &vault.DeviceInfoResponse{
@@ -75,13 +76,13 @@ func ExampleFaults() {
 			panic(err)
 		}
 		resp.Body.Close()
-		fmt.Println(resp.StatusCode, resp.Header.Get("Retry-After"))
+		fmt.Printf("%d Retry-After=%q\n", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 	s, _ := srv.Session(me.ID)
 	fmt.Println("revoked:", s.Revoked, "attempts:", len(srv.Requests()))
 	// Output:
-	// 503 1
-	// 503 1
-	// 200
+	// 503 Retry-After="1"
+	// 503 Retry-After="1"
+	// 200 Retry-After=""
 	// revoked: true attempts: 3
 }
