@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	vault "github.com/vault-dev/vault-go"
+)
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of run and
+// the reads of a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// mock is a vault-mock started by run in the background.
+type mock struct {
+	baseURL, token string
+	stderr         *syncBuffer
+	cancel         context.CancelFunc
+	exit           chan int
+}
+
+func startMock(t *testing.T, args ...string) *mock {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	m := &mock{stderr: &syncBuffer{}, cancel: cancel, exit: make(chan int, 1)}
+	go func() {
+		code := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), outW, m.stderr)
+		outW.Close()
+		m.exit <- code
+	}()
+	t.Cleanup(func() {
+		cancel()
+		outR.Close()
+	})
+
+	sc := bufio.NewScanner(outR)
+	var lines []string
+	for len(lines) < 2 && sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	require.Len(t, lines, 2, "stderr: %s", m.stderr.String())
+	var ok bool
+	m.baseURL, ok = strings.CutPrefix(lines[0], "VAULT_BASE_URL=")
+	require.True(t, ok, lines[0])
+	m.token, ok = strings.CutPrefix(lines[1], "VAULT_TOKEN=")
+	require.True(t, ok, lines[1])
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	return m
+}
+
+// stop cancels the context and returns the exit code.
+func (m *mock) stop(t *testing.T) int {
+	t.Helper()
+	m.cancel()
+	select {
+	case code := <-m.exit:
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("vault-mock did not shut down")
+		return -1
+	}
+}
+
+func get(t *testing.T, url, token string, header ...string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func TestRunServesTheDemo(t *testing.T) {
+	m := startMock(t, "-sessions", "4")
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+/api/v1$`, m.baseURL)
+	assert.NotEmpty(t, m.token)
+
+	resp := get(t, m.baseURL+"/users/me/sessions", m.token)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var sessions []vault.SessionResponse
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&sessions))
+	require.Len(t, sessions, 4)
+	current := 0
+	for _, s := range sessions {
+		if s.Current {
+			current++
+		}
+	}
+	assert.Equal(t, 1, current)
+
+	assert.Equal(t, 0, m.stop(t), "graceful shutdown")
+	logs := m.stderr.String()
+	assert.Contains(t, logs, "msg=request")
+	assert.Contains(t, logs, "path=/api/v1/users/me/sessions")
+	assert.Contains(t, logs, "status=200")
+	assert.NotContains(t, logs, m.token, "the token is never logged")
+}
+
+func TestRunModes(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		header []string
+		status []int
+		check  func(t *testing.T, resp *http.Response)
+	}{
+		{
+			name:   "failures",
+			args:   []string{"-fail-status", "503", "-fail-count", "2", "-retry-after", "1"},
+			status: []int{503, 503, 200},
+			check: func(t *testing.T, resp *http.Response) {
+				if resp.StatusCode == 503 {
+					assert.Equal(t, "1", resp.Header.Get("Retry-After"))
+				}
+			},
+		},
+		{
+			name:   "rate limit",
+			args:   []string{"-rate-limit", "2"},
+			status: []int{200, 200, 429},
+		},
+		{
+			name:   "tenant",
+			args:   []string{"-tenant", "acme"},
+			header: []string{"X-Tenant-ID", "acme"},
+			status: []int{200},
+		},
+		{
+			name:   "proxy page",
+			args:   []string{"-fail-mode", "proxy-html"},
+			status: []int{502, 200},
+		},
+		{
+			name:   "latency",
+			args:   []string{"-latency", "20ms"},
+			status: []int{200},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := startMock(t, tt.args...)
+			for i, want := range tt.status {
+				resp := get(t, m.baseURL+"/users/me/sessions", m.token, tt.header...)
+				assert.Equal(t, want, resp.StatusCode, "request %d", i)
+				if tt.check != nil {
+					tt.check(t, resp)
+				}
+			}
+			assert.Equal(t, 0, m.stop(t))
+		})
+	}
+}
+
+func TestRunPortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-addr", ln.Addr().String()}, &stdout, &stderr)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout.String())
+	msg := strings.TrimSpace(stderr.String())
+	assert.NotContains(t, msg, "\n", "a one-line error")
+	assert.Contains(t, msg, "vault-mock: cannot listen on "+ln.Addr().String())
+	assert.Contains(t, msg, "address already in use")
+}
+
+func TestRunBadFlags(t *testing.T) {
+	tests := [][]string{
+		{"-no-such-flag"},
+		{"-sessions", "0"},
+		{"-sessions", "many"},
+		{"-fail-status", "42"},
+		{"-fail-mode", "explode"},
+		{"-fail-count", "0"},
+		{"-fail-route", "users"},
+		{"-latency", "-1s"},
+		{"-rate-limit", "-3"},
+		{"extra"},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			assert.Equal(t, 2, run(context.Background(), args, &stdout, &stderr))
+			assert.Empty(t, stdout.String())
+			assert.Contains(t, stderr.String(), "Usage of vault-mock")
+		})
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &stdout, &stderr))
+	assert.Empty(t, stdout.String())
+	assert.Contains(t, stderr.String(), "-fail-status")
+}

@@ -1,0 +1,105 @@
+package vaulttest
+
+import (
+	"time"
+
+	vault "github.com/vault-dev/vault-go"
+)
+
+// Defaults of SeedDemo.
+const (
+	DemoUserID       = "usr_demo"
+	DemoSessions     = 3
+	MaxDemoSessions  = 100
+	demoSessionSpace = 5 * time.Hour
+)
+
+// Demo describes the demo data SeedDemo adds.
+type Demo struct {
+	// UserID is the demo user; empty means DemoUserID.
+	UserID string
+	// TenantID is the demo user's tenant; empty means none.
+	TenantID string
+	// Sessions is the number of sessions, at most MaxDemoSessions; zero
+	// or less means DemoSessions.
+	Sessions int
+}
+
+// demoDevice is a realistic device profile for a demo session.
+type demoDevice struct {
+	ip, userAgent string
+	device        *vault.DeviceInfoResponse
+	mfa           bool
+}
+
+// Addresses are from the ranges reserved for documentation.
+var demoDevices = []demoDevice{
+	{
+		ip:        "203.0.113.24",
+		userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "macOS", Browser: "Chrome"},
+		mfa:       true,
+	},
+	{
+		ip:        "198.51.100.7",
+		userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "iOS", Browser: "Safari", IsMobile: true},
+		mfa:       true,
+	},
+	{
+		ip:        "2001:db8:85a3::8a2e:370:7334",
+		userAgent: "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeTablet, OS: "iPadOS", Browser: "Safari"},
+	},
+	{
+		ip:        "192.0.2.15",
+		userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "Windows", Browser: "Firefox"},
+	},
+	{
+		ip:        "198.51.100.42",
+		userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "Android", Browser: "Chrome", IsMobile: true},
+		mfa:       true,
+	},
+	{
+		// A command-line client: the server could not tell the device
+		// nor the address.
+		userAgent: "vault-cli/1.4.2",
+	},
+}
+
+// SeedDemo adds a demo user with realistic sessions: a desktop Chrome on
+// macOS, an iPhone, an iPad, then other devices, each with an address, a
+// user agent and timestamps relative to the server's clock. It returns
+// the sessions, newest first; the first one was used moments ago and is
+// the natural one to make requests with.
+func (h *Handler) SeedDemo(d Demo) []Session {
+	if d.UserID == "" {
+		d.UserID = DemoUserID
+	}
+	switch {
+	case d.Sessions <= 0:
+		d.Sessions = DemoSessions
+	case d.Sessions > MaxDemoSessions:
+		d.Sessions = MaxDemoSessions
+	}
+	h.AddUser(User{ID: d.UserID, TenantID: d.TenantID})
+	now := h.Now().Truncate(time.Second)
+	out := make([]Session, 0, d.Sessions)
+	for i := 0; i < d.Sessions; i++ {
+		dev := demoDevices[i%len(demoDevices)]
+		age := time.Duration(i)*demoSessionSpace + 2*time.Hour + 15*time.Minute
+		created := now.Add(-age)
+		out = append(out, h.AddSession(d.UserID, SessionSeed{
+			IPAddress:      dev.ip,
+			UserAgent:      dev.userAgent,
+			DeviceInfo:     dev.device,
+			MFAVerified:    dev.mfa,
+			CreatedAt:      created,
+			LastActivityAt: now.Add(-(time.Duration(i)*3*time.Hour + time.Minute)),
+			ExpiresAt:      created.Add(DefaultSessionTTL),
+		}))
+	}
+	return out
+}

@@ -1,0 +1,192 @@
+package vaulttest
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+const proxyPage = `<html>
+<head><title>502 Bad Gateway</title></head>
+<body>
+<center><h1>502 Bad Gateway</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+`
+
+const loginPage = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Sign in to continue</title></head>
+<body>
+<form method="post" action="/login">
+<label>Email <input type="email" name="email"></label>
+<button type="submit">Continue</button>
+</form>
+</body>
+</html>
+`
+
+// serveFault answers r with the fault f. It reports whether the request
+// is still to be served normally.
+func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *Request, rt route, f Fault) bool {
+	if f.Latency > 0 && !h.wait(r, f.Latency) {
+		return false
+	}
+	switch f.Action {
+	case Respond:
+		if f.Status == 0 {
+			return true
+		}
+		h.writeFaultJSON(w, r, rec, f)
+	case ResetBeforeResponse:
+		h.setStatus(rec, 0)
+		hijackAndReset(w, nil)
+	case ResetMidBody:
+		res := h.preview(r, rt)
+		status := statusOr(f.Status, res.status)
+		body := res.encode()
+		rl := h.peekRate(r)
+		h.setStatus(rec, status)
+		hijackAndReset(w, func(bw *bufio.Writer) {
+			fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+			hdr := w.Header().Clone()
+			rl.setHeaders(hdr)
+			setFaultHeaders(hdr, f)
+			hdr.Set("Content-Type", "application/json")
+			hdr.Set("Content-Length", strconv.Itoa(len(body)))
+			_ = hdr.Write(bw)
+			_, _ = bw.WriteString("\r\n")
+			_, _ = bw.Write(body[:len(body)/2])
+		})
+	case TruncateBody:
+		res := h.preview(r, rt)
+		status := statusOr(f.Status, res.status)
+		body := res.encode()
+		body = body[:len(body)/2]
+		h.setStatus(rec, status)
+		hdr := w.Header()
+		h.peekRate(r).setHeaders(hdr)
+		setFaultHeaders(hdr, f)
+		hdr.Set("Content-Type", "application/json")
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	case ProxyHTML:
+		h.writeHTML(w, rec, f, http.StatusBadGateway, proxyPage)
+	case HTMLBody:
+		h.writeHTML(w, rec, f, http.StatusOK, loginPage)
+	default:
+		panic(fmt.Sprintf("vaulttest: unknown fault action %v", f.Action))
+	}
+	return false
+}
+
+// wait sleeps for d and reports whether the request is still wanted:
+// false if its context ended first. Closing the handler ends the wait.
+func (h *Handler) wait(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-h.done:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// preview returns the answer r would get, without changing any state.
+func (h *Handler) preview(r *http.Request, rt route) result {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.resolveLocked(r, rt, h.nowLocked())
+}
+
+// peekRate returns the rate-limit state of r without counting it.
+func (h *Handler) peekRate(r *http.Request) rateState {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.rateLocked(rateKey(r), h.nowLocked(), false)
+}
+
+func (h *Handler) writeFaultJSON(w http.ResponseWriter, r *http.Request, rec *Request, f Fault) {
+	code := f.Code
+	if code == "" {
+		code = codeForStatus(f.Status)
+	}
+	msg := http.StatusText(f.Status)
+	if msg == "" {
+		msg = "Injected failure"
+	}
+	res := errorResult(f.Status, code, msg)
+	res.header = http.Header{}
+	h.peekRate(r).setHeaders(res.header)
+	setFaultHeaders(res.header, f)
+	h.setStatus(rec, f.Status)
+	writeResult(w, res)
+}
+
+func (h *Handler) writeHTML(w http.ResponseWriter, rec *Request, f Fault, status int, page string) {
+	status = statusOr(f.Status, status)
+	hdr := w.Header()
+	setFaultHeaders(hdr, f)
+	hdr.Set("Content-Type", "text/html; charset=utf-8")
+	hdr.Set("Content-Length", strconv.Itoa(len(page)))
+	h.setStatus(rec, status)
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(page))
+}
+
+func setFaultHeaders(hdr http.Header, f Fault) {
+	for k, v := range f.Header {
+		hdr[http.CanonicalHeaderKey(k)] = append([]string(nil), v...)
+	}
+	if f.RetryAfter != "" {
+		hdr.Set("Retry-After", f.RetryAfter)
+	}
+}
+
+func statusOr(status, def int) int {
+	if status != 0 {
+		return status
+	}
+	return def
+}
+
+// hijackAndReset takes over the connection of w, lets write send raw
+// bytes on it if write is not nil, and resets the connection. If the
+// connection cannot be taken over (HTTP/2), the handler aborts, which
+// closes the stream without a response.
+func hijackAndReset(w http.ResponseWriter, write func(*bufio.Writer)) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, brw, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if write != nil {
+		write(brw.Writer)
+		_ = brw.Flush()
+	}
+	resetConn(conn)
+}
+
+// resetConn closes c so that the peer sees a connection reset rather
+// than an orderly close.
+func resetConn(c net.Conn) {
+	raw := c
+	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
+		raw = nc.NetConn()
+	}
+	if tc, ok := raw.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = raw.Close()
+}

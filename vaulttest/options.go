@@ -1,0 +1,81 @@
+package vaulttest
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Default rate limit advertised by a Handler, as documented for the
+// general API: 100 requests per minute.
+const (
+	DefaultRateLimit       = 100
+	DefaultRateLimitWindow = time.Minute
+)
+
+// An Option configures a Handler or a Server.
+type Option func(*config)
+
+type config struct {
+	clock     func() time.Time
+	logger    *slog.Logger
+	rateLimit RateLimit
+}
+
+func defaultConfig() config {
+	return config{
+		clock: time.Now,
+		rateLimit: RateLimit{
+			Limit:  DefaultRateLimit,
+			Window: DefaultRateLimitWindow,
+		},
+	}
+}
+
+// RateLimit describes the rate limit a Handler applies per bearer token,
+// or per client address for requests without one. Requests are counted in
+// fixed windows of the server's clock that start with a key's first
+// request.
+type RateLimit struct {
+	// Limit is the number of requests allowed per window. Zero or less
+	// means DefaultRateLimit.
+	Limit int
+	// Window is the length of a window. Zero or less means
+	// DefaultRateLimitWindow.
+	Window time.Duration
+	// Enforce makes the handler answer requests over the limit with 429
+	// RATE_LIMITED and a Retry-After header. Without it the rate-limit
+	// headers are only advertised.
+	Enforce bool
+}
+
+// WithRateLimit sets the rate limit. Without this option the handler
+// advertises DefaultRateLimit per DefaultRateLimitWindow and does not
+// enforce it.
+func WithRateLimit(rl RateLimit) Option {
+	return func(c *config) {
+		if rl.Limit <= 0 {
+			rl.Limit = DefaultRateLimit
+		}
+		if rl.Window <= 0 {
+			rl.Window = DefaultRateLimitWindow
+		}
+		c.rateLimit = rl
+	}
+}
+
+// WithClock sets the function the handler reads the current time from.
+// The default is time.Now. SetNow and Advance take precedence over it.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.clock = now
+		}
+	}
+}
+
+// WithLogger makes the handler log every request it answers, at level
+// Info, to l. Bearer tokens are never logged. Without this option the
+// handler logs nothing.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}

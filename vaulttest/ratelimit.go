@@ -1,0 +1,83 @@
+package vaulttest
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// window counts the requests of one rate-limit key.
+type window struct {
+	start time.Time
+	count int
+}
+
+// rateState is the rate-limit outcome of one request.
+type rateState struct {
+	limit     int
+	remaining int
+	reset     time.Time
+	exceeded  bool
+}
+
+// setHeaders sets the X-RateLimit headers of a response.
+func (s rateState) setHeaders(h http.Header) {
+	h.Set("X-RateLimit-Limit", strconv.Itoa(s.limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(s.remaining))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(unixCeil(s.reset), 10))
+}
+
+// retryAfter is the number of whole seconds until the window resets, at
+// least one.
+func (s rateState) retryAfter(now time.Time) int {
+	d := s.reset.Sub(now)
+	secs := int((d + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return secs
+}
+
+func unixCeil(t time.Time) int64 {
+	sec := t.Unix()
+	if t.Nanosecond() > 0 {
+		sec++
+	}
+	return sec
+}
+
+// rateKey is the bearer token of r, or its client address when it has
+// none.
+func rateKey(r *http.Request) string {
+	if tok, ok := bearerToken(r); ok {
+		return "token " + tok
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "addr " + host
+}
+
+// rateLocked returns the rate-limit state of key at time now, counting
+// the request when consume is set. h.mu must be held.
+func (h *Handler) rateLocked(key string, now time.Time, consume bool) rateState {
+	rl := h.cfg.rateLimit
+	w, ok := h.windows[key]
+	if !ok || !now.Before(w.start.Add(rl.Window)) {
+		w = &window{start: now}
+		if consume {
+			h.windows[key] = w
+		}
+	}
+	if consume {
+		w.count++
+	}
+	return rateState{
+		limit:     rl.Limit,
+		remaining: max(rl.Limit-w.count, 0),
+		reset:     w.start.Add(rl.Window),
+		exceeded:  rl.Enforce && w.count > rl.Limit,
+	}
+}

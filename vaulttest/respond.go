@@ -1,0 +1,83 @@
+package vaulttest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode"
+
+	vault "github.com/vault-dev/vault-go"
+)
+
+// Error codes the handler answers with.
+const (
+	CodeUnauthorized       = "UNAUTHORIZED"
+	CodeNotFound           = "NOT_FOUND"
+	CodeMethodNotAllowed   = "METHOD_NOT_ALLOWED"
+	CodeRateLimited        = "RATE_LIMITED"
+	CodeInternalError      = "INTERNAL_ERROR"
+	CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
+)
+
+// result is a response the handler has decided on but not yet written.
+type result struct {
+	status int
+	header http.Header
+	body   any
+	// apply makes the state change of the request; nil if it has none.
+	// It runs with h.mu held, only when the result is really sent.
+	apply func()
+}
+
+func errorResult(status int, code, message string) result {
+	return result{
+		status: status,
+		body: vault.ErrorResponse{Error: vault.ErrorResponseError{
+			Code:    code,
+			Message: message,
+		}},
+	}
+}
+
+// codeForStatus returns the error code the handler uses for status.
+func codeForStatus(status int) string {
+	switch status {
+	case http.StatusInternalServerError:
+		return CodeInternalError
+	case http.StatusTooManyRequests:
+		return CodeRateLimited
+	}
+	text := http.StatusText(status)
+	if text == "" {
+		return "HTTP_" + strconv.Itoa(status)
+	}
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	return strings.ToUpper(strings.Join(words, "_"))
+}
+
+// encode returns the JSON encoding of the result's body.
+func (res result) encode() []byte {
+	b, err := json.Marshal(res.body)
+	if err != nil {
+		// The bodies are the package's own fixed types; failing to
+		// encode one is a bug.
+		panic("vaulttest: encoding response: " + err.Error())
+	}
+	return append(b, '\n')
+}
+
+// writeResult writes res as a JSON response.
+func writeResult(w http.ResponseWriter, res result) {
+	b := res.encode()
+	h := w.Header()
+	for k, v := range res.header {
+		h[k] = v
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(res.status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,125 @@
+package vaulttest_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vault-dev/vault-go/vaulttest"
+)
+
+func TestServers(t *testing.T) {
+	tests := []struct {
+		name   string
+		start  func(...vaulttest.Option) *vaulttest.Server
+		scheme string
+	}{
+		{"plain", vaulttest.NewServer, "http://"},
+		{"tls", vaulttest.NewTLSServer, "https://"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := tt.start()
+			defer srv.Close()
+			assert.True(t, strings.HasPrefix(srv.URL, tt.scheme), srv.URL)
+			assert.True(t, strings.HasSuffix(srv.URL, "/api/v1"), srv.URL)
+			me := srv.AddSession("alice", vaulttest.SessionSeed{})
+			r := call(t, srv.Client(), http.MethodGet, srv.URL+"/users/me/sessions", me.Token)
+			assert.Equal(t, http.StatusOK, r.status)
+		})
+	}
+}
+
+func TestHandlerMountedElsewhere(t *testing.T) {
+	h := vaulttest.NewHandler()
+	me := h.AddSession("alice", vaulttest.SessionSeed{})
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ConnState = h.ConnState
+	ts.Start()
+	defer ts.Close()
+
+	r := call(t, ts.Client(), http.MethodGet, ts.URL+vaulttest.BasePath+"/users/me/sessions", me.Token)
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, 1, h.ConnectionCount())
+
+	srv := vaulttest.NewServer()
+	defer srv.Close()
+	assert.NotNil(t, srv.Handler())
+}
+
+func TestConnectionCount(t *testing.T) {
+	srv := newServer(t)
+	me := srv.AddSession("alice", vaulttest.SessionSeed{})
+	assert.Zero(t, srv.ConnectionCount())
+
+	reuse := srv.Client()
+	for i := 0; i < 3; i++ {
+		call(t, reuse, http.MethodGet, srv.URL+"/users/me/sessions", me.Token)
+	}
+	assert.Equal(t, 1, srv.ConnectionCount(), "a kept-alive connection is reused")
+
+	fresh := freshClient(t)
+	for i := 0; i < 2; i++ {
+		call(t, fresh, http.MethodGet, srv.URL+"/users/me/sessions", me.Token)
+	}
+	assert.Equal(t, 3, srv.ConnectionCount())
+}
+
+func TestNoGoroutineLeftAfterClose(t *testing.T) {
+	srv := vaulttest.NewServer()
+	me := srv.AddSession("alice", vaulttest.SessionSeed{})
+	srv.Faults().Add(
+		vaulttest.Fault{Latency: 10 * time.Millisecond},
+		vaulttest.Fault{Action: vaulttest.ResetBeforeResponse},
+		vaulttest.Fault{Action: vaulttest.ResetMidBody},
+	)
+	c := srv.Client()
+	for i := 0; i < 4; i++ {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/users/me/sessions", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+me.Token)
+		if resp, err := c.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	srv.Close()
+	stacks := serverGoroutines()
+	assert.Empty(t, stacks, "goroutines of the server still running after Close")
+}
+
+// serverGoroutines returns the stacks of running goroutines that are in
+// the handler's code or serve connections.
+func serverGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var out []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "vaulttest.(*Handler)") || strings.Contains(g, "net/http.(*conn).serve") {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func TestClock(t *testing.T) {
+	now := epoch
+	srv := vaulttest.NewServer(vaulttest.WithClock(func() time.Time { return now }))
+	defer srv.Close()
+	assert.True(t, srv.Now().Equal(epoch))
+	now = epoch.Add(time.Minute)
+	assert.True(t, srv.Now().Equal(epoch.Add(time.Minute)), "the clock function is read on every use")
+
+	srv.Advance(time.Hour)
+	assert.True(t, srv.Now().Equal(epoch.Add(time.Hour+time.Minute)))
+	now = epoch
+	assert.True(t, srv.Now().Equal(epoch.Add(time.Hour+time.Minute)), "Advance freezes the clock")
+
+	srv.SetNow(epoch)
+	assert.True(t, srv.Now().Equal(epoch))
+}

@@ -1,0 +1,282 @@
+package vaulttest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"time"
+
+	vault "github.com/vault-dev/vault-go"
+)
+
+// DefaultSessionTTL is the lifetime of a seeded session whose ExpiresAt
+// is not set.
+const DefaultSessionTTL = 30 * 24 * time.Hour
+
+// User is a user of the server.
+type User struct {
+	// ID identifies the user.
+	ID string
+	// TenantID is the tenant the user belongs to. When it is set, every
+	// request authenticated as the user must carry the same value in its
+	// X-Tenant-ID header, or it is answered 401. When it is empty the
+	// header is not checked.
+	TenantID string
+}
+
+// SessionSeed describes a session to add with AddSession. Zero fields get
+// defaults.
+type SessionSeed struct {
+	// ID is the session ID. Empty means a generated one.
+	ID string
+	// Token is the bearer token of the session. Empty means a generated
+	// one.
+	Token string
+	// IPAddress is the client address; empty is reported as null.
+	IPAddress string
+	// UserAgent is the client's User-Agent; empty is reported as null.
+	UserAgent string
+	// DeviceInfo is the parsed device; nil is reported as null.
+	DeviceInfo *vault.DeviceInfoResponse
+	// MFAVerified reports whether the session passed multi-factor
+	// authentication.
+	MFAVerified bool
+	// CreatedAt defaults to the server's current time.
+	CreatedAt time.Time
+	// LastActivityAt defaults to CreatedAt.
+	LastActivityAt time.Time
+	// ExpiresAt defaults to CreatedAt plus DefaultSessionTTL.
+	ExpiresAt time.Time
+}
+
+// Session is the server's record of a session, as returned by AddSession,
+// Session and Sessions.
+type Session struct {
+	// ID identifies the session.
+	ID string
+	// UserID is the user the session belongs to.
+	UserID string
+	// Token is the session's bearer token.
+	Token string
+	// IPAddress is the client address, or empty.
+	IPAddress string
+	// UserAgent is the client's User-Agent, or empty.
+	UserAgent string
+	// DeviceInfo is the parsed device, or nil.
+	DeviceInfo *vault.DeviceInfoResponse
+	// MFAVerified reports whether the session passed multi-factor
+	// authentication.
+	MFAVerified bool
+	// CreatedAt is when the session was created.
+	CreatedAt time.Time
+	// LastActivityAt is when the session was last used; every request
+	// the server accepts with the session's token updates it.
+	LastActivityAt time.Time
+	// ExpiresAt is when the session stops being valid.
+	ExpiresAt time.Time
+	// Revoked reports whether the session was revoked.
+	Revoked bool
+	// RevokedAt is when the session was revoked, if it was.
+	RevokedAt time.Time
+}
+
+// Active reports whether the session is neither revoked nor expired at
+// time now.
+func (s Session) Active(now time.Time) bool {
+	return !s.Revoked && now.Before(s.ExpiresAt)
+}
+
+func (s *Session) clone() Session {
+	c := *s
+	if s.DeviceInfo != nil {
+		d := *s.DeviceInfo
+		c.DeviceInfo = &d
+	}
+	return c
+}
+
+func (s *Session) response(current bool) vault.SessionResponse {
+	c := s.clone()
+	r := vault.SessionResponse{
+		ID:             c.ID,
+		DeviceInfo:     c.DeviceInfo,
+		MFAVerified:    c.MFAVerified,
+		CreatedAt:      c.CreatedAt,
+		LastActivityAt: c.LastActivityAt,
+		ExpiresAt:      c.ExpiresAt,
+		Current:        current,
+	}
+	if c.IPAddress != "" {
+		r.IPAddress = &c.IPAddress
+	}
+	if c.UserAgent != "" {
+		r.UserAgent = &c.UserAgent
+	}
+	return r
+}
+
+// Now returns the server's current time.
+func (h *Handler) Now() time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.nowLocked()
+}
+
+func (h *Handler) nowLocked() time.Time {
+	if h.frozen {
+		return h.now
+	}
+	return h.cfg.clock()
+}
+
+// SetNow freezes the server's clock at t. Session expiry, timestamps and
+// rate-limit windows all follow the server's clock.
+func (h *Handler) SetNow(t time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.frozen = true
+	h.now = t.UTC()
+}
+
+// Advance moves the server's clock forward by d. If the clock is not
+// frozen yet, it is first frozen at the current time.
+func (h *Handler) Advance(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.now = h.nowLocked().UTC().Add(d)
+	h.frozen = true
+}
+
+// AddUser adds u, or updates the tenant of the user with the same ID.
+// It panics if u.ID is empty.
+func (h *Handler) AddUser(u User) {
+	if u.ID == "" {
+		panic("vaulttest: AddUser with an empty user ID")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.users[u.ID] = &User{ID: u.ID, TenantID: u.TenantID}
+}
+
+// AddSession adds a session for the user with the given ID, adding the
+// user without a tenant if it does not exist yet, and returns the
+// session with its ID and token. It panics if userID is empty or if the
+// seed's ID or token is already in use.
+func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
+	if userID == "" {
+		panic("vaulttest: AddSession with an empty user ID")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.users[userID]; !ok {
+		h.users[userID] = &User{ID: userID}
+	}
+	h.seq++
+	if seed.ID == "" {
+		seed.ID = generatedID(h.seq)
+	}
+	if seed.Token == "" {
+		seed.Token = generatedToken(h.seq)
+	}
+	if _, dup := h.sessions[seed.ID]; dup {
+		panic(fmt.Sprintf("vaulttest: session ID %q is already in use", seed.ID))
+	}
+	if _, dup := h.tokens[seed.Token]; dup {
+		panic("vaulttest: session token is already in use")
+	}
+	if seed.CreatedAt.IsZero() {
+		seed.CreatedAt = h.nowLocked()
+	}
+	if seed.LastActivityAt.IsZero() {
+		seed.LastActivityAt = seed.CreatedAt
+	}
+	if seed.ExpiresAt.IsZero() {
+		seed.ExpiresAt = seed.CreatedAt.Add(DefaultSessionTTL)
+	}
+	s := &Session{
+		ID:             seed.ID,
+		UserID:         userID,
+		Token:          seed.Token,
+		IPAddress:      seed.IPAddress,
+		UserAgent:      seed.UserAgent,
+		MFAVerified:    seed.MFAVerified,
+		CreatedAt:      seed.CreatedAt.UTC(),
+		LastActivityAt: seed.LastActivityAt.UTC(),
+		ExpiresAt:      seed.ExpiresAt.UTC(),
+	}
+	if seed.DeviceInfo != nil {
+		d := *seed.DeviceInfo
+		s.DeviceInfo = &d
+	}
+	h.sessions[s.ID] = s
+	h.tokens[s.Token] = s
+	return s.clone()
+}
+
+// User returns the user with the given ID and whether it exists.
+func (h *Handler) User(id string) (User, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	u, ok := h.users[id]
+	if !ok {
+		return User{}, false
+	}
+	return *u, true
+}
+
+// Session returns the session with the given ID, revoked and expired ones
+// included, and whether it exists.
+func (h *Handler) Session(id string) (Session, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s, ok := h.sessions[id]
+	if !ok {
+		return Session{}, false
+	}
+	return s.clone(), true
+}
+
+// Sessions returns every session of the user with the given ID, revoked
+// and expired ones included, ordered by creation time and then ID. Use
+// Session.Active to tell the ones ListSessions would return.
+func (h *Handler) Sessions(userID string) []Session {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []Session
+	for _, s := range h.sortedSessionsLocked(userID) {
+		out = append(out, s.clone())
+	}
+	return out
+}
+
+func (h *Handler) sortedSessionsLocked(userID string) []*Session {
+	var list []*Session
+	for _, s := range h.sessions {
+		if s.UserID == userID {
+			list = append(list, s)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if !list[i].CreatedAt.Equal(list[j].CreatedAt) {
+			return list[i].CreatedAt.Before(list[j].CreatedAt)
+		}
+		return list[i].ID < list[j].ID
+	})
+	return list
+}
+
+// generatedID returns a deterministic session ID shaped like a UUID.
+func generatedID(n int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("vaulttest session %d", n)))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// generatedToken returns a deterministic opaque bearer token.
+func generatedToken(n int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("vaulttest token %d", n)))
+	return "vt_" + hex.EncodeToString(sum[:20])
+}
