@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// cli is the whole command, with everything it touches outside the
+// process injected, so that tests can drive it as a terminal or a script
+// would.
+type cli struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	// stdinIsTerminal reports whether stdin is an interactive terminal,
+	// the only place logout-all asks for a confirmation.
+	stdinIsTerminal func() bool
+	// now is the clock relative times are shown against.
+	now func() time.Time
+}
+
+// newCLI returns a cli over the given streams and environment.
+func newCLI(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *cli {
+	return &cli{
+		stdin:           stdin,
+		stdout:          stdout,
+		stderr:          stderr,
+		getenv:          getenv,
+		stdinIsTerminal: func() bool { return isTerminal(stdin) },
+		now:             time.Now,
+	}
+}
+
+// isTerminal reports whether r is a character device, such as a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// run runs the command line args (without the program name) and returns
+// the exit code.
+func (c *cli) run(ctx context.Context, args []string) int {
+	if name, ok := tokenFlag(args); ok {
+		return c.fail(exitUsage, "", name+" is not accepted: a token on the command line ends up in shell history and process lists",
+			"set VAULT_TOKEN or pass --token-file FILE")
+	}
+	if len(args) == 0 {
+		c.printHelp(c.stderr, rootHelp)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		c.printHelp(c.stdout, rootHelp)
+		return exitOK
+	case "help":
+		if len(args) == 1 {
+			c.printHelp(c.stdout, rootHelp)
+			return exitOK
+		}
+		return c.run(ctx, append(append([]string(nil), args[1:]...), "--help"))
+	case "sessions":
+		return c.sessions(ctx, args[1:])
+	case "version":
+		return c.version(args[1:])
+	}
+	if strings.HasPrefix(args[0], "-") {
+		name, _, _ := strings.Cut(args[0], "=")
+		return c.fail(exitUsage, "", "flag "+name+" must follow a command", "such as: vault sessions list "+name)
+	}
+	return c.fail(exitUsage, "", fmt.Sprintf("unknown command %q", printable(args[0])), "run vault --help for the commands")
+}
+
+// sessions runs a subcommand of "vault sessions".
+func (c *cli) sessions(ctx context.Context, args []string) int {
+	if len(args) == 0 {
+		c.printHelp(c.stderr, sessionsHelp)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		c.printHelp(c.stdout, sessionsHelp)
+		return exitOK
+	case "list":
+		return c.list(ctx, args[1:])
+	case "revoke":
+		return c.revoke(ctx, args[1:])
+	case "logout-all":
+		return c.logoutAll(ctx, args[1:])
+	}
+	return c.fail(exitUsage, "", fmt.Sprintf("unknown command \"sessions %s\"", printable(args[0])), "run vault sessions --help for the commands")
+}
+
+// tokenFlag reports whether args hold a flag that would carry the token,
+// and its name without any value.
+func tokenFlag(args []string) (string, bool) {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, _, _ := strings.Cut(a, "=")
+		switch strings.TrimLeft(name, "-") {
+		case "token", "access-token":
+			if strings.HasPrefix(name, "-") {
+				return "--" + strings.TrimLeft(name, "-"), true
+			}
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	vault "github.com/vault-dev/vault-go"
+)
+
+// TestEndToEnd builds vault and vault-mock and drives them as processes,
+// as a shell script would.
+func TestEndToEnd(t *testing.T) {
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator),
+		"github.com/vault-dev/vault-go/cmd/vault", "github.com/vault-dev/vault-go/cmd/vault-mock")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	mock := startMockProcess(t, filepath.Join(bin, "vault-mock"), "-addr", "127.0.0.1:0", "-sessions", "4")
+	vaultBin := filepath.Join(bin, "vault")
+	env := append(withoutVaultVariables(os.Environ()), "VAULT_BASE_URL="+mock.baseURL, "VAULT_TOKEN="+mock.token)
+	vaultCmd := func(stdin string, args ...string) result {
+		t.Helper()
+		cmd := exec.Command(vaultBin, args...)
+		cmd.Env = env
+		cmd.Stdin = strings.NewReader(stdin)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		code := 0
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			code = exitErr.ExitCode()
+		} else {
+			require.NoError(t, err)
+		}
+		r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+		assertNoSecrets(t, r, mock.token)
+		return r
+	}
+
+	r := vaultCmd("", "sessions", "list")
+	requireCode(t, exitOK, r)
+	assert.Regexp(t, `(?m)^\*  \S+  desktop  Chrome on macOS `, r.stdout)
+	assert.Contains(t, r.stdout, "* current session")
+
+	r = vaultCmd("", "sessions", "list", "--output", "json")
+	requireCode(t, exitOK, r)
+	var sessions []vault.SessionResponse
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &sessions))
+	require.Len(t, sessions, 4)
+	var others []string
+	for _, s := range sessions {
+		if !s.Current {
+			others = append(others, s.ID)
+		}
+	}
+	require.Len(t, others, 3)
+
+	r = vaultCmd("", "sessions", "revoke", others[0], "ses_missing", others[1])
+	requireCode(t, exitFailure, r)
+	assert.Equal(t, "revoked "+others[0]+"\nrevoked "+others[1]+"\n", r.stdout)
+	assert.Contains(t, r.stderr, "vault: revoke session ses_missing: 404 NOT_FOUND")
+
+	r = vaultCmd("", "sessions", "list", "--output", "json")
+	requireCode(t, exitOK, r)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &sessions))
+	assert.Len(t, sessions, 2)
+
+	r = vaultCmd("y\n", "sessions", "logout-all")
+	requireCode(t, exitUsage, r)
+	assert.Contains(t, r.stderr, "stdin is not a terminal")
+
+	r = vaultCmd("", "sessions", "logout-all", "--yes")
+	requireCode(t, exitOK, r)
+	assert.Equal(t, "All sessions revoked\n", r.stdout)
+
+	r = vaultCmd("", "sessions", "list")
+	requireCode(t, exitFailure, r)
+	assert.Contains(t, r.stderr, "401 UNAUTHORIZED")
+	assert.Contains(t, r.stderr, "(hint: check VAULT_TOKEN")
+
+	r = vaultCmd("", "version")
+	requireCode(t, exitOK, r)
+	assert.Contains(t, r.stdout, "vault-go SDK "+vault.Version)
+
+	assert.Equal(t, 0, mock.stop(t), "vault-mock exits 0 on SIGINT; stderr:\n%s", mock.stderr.String())
+	assert.NotContains(t, mock.stderr.String(), mock.token)
+}
+
+// mockProcess is a running vault-mock.
+type mockProcess struct {
+	cmd            *exec.Cmd
+	baseURL, token string
+	stderr         *lockedBuffer
+	exited         chan struct{} // closed once the process has exited
+}
+
+// startMockProcess starts vault-mock and reads the two lines it prints.
+func startMockProcess(t *testing.T, path string, args ...string) *mockProcess {
+	t.Helper()
+	m := &mockProcess{cmd: exec.Command(path, args...), stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	m.cmd.Stderr = m.stderr
+	stdout, err := m.cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, m.cmd.Start())
+	t.Cleanup(func() {
+		select {
+		case <-m.exited:
+		default:
+			_ = m.cmd.Process.Kill()
+			<-m.exited
+		}
+	})
+
+	lines := make(chan []string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		var got []string
+		for len(got) < 2 && sc.Scan() {
+			got = append(got, sc.Text())
+		}
+		lines <- got
+		_, _ = io.Copy(io.Discard, stdout)
+		_ = m.cmd.Wait() // the exit code is in ProcessState
+		close(m.exited)
+	}()
+	var got []string
+	select {
+	case got = <-lines:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("vault-mock printed nothing; stderr:\n%s", m.stderr.String())
+	}
+	require.Len(t, got, 2, "stderr:\n%s", m.stderr.String())
+	var ok bool
+	m.baseURL, ok = strings.CutPrefix(got[0], "VAULT_BASE_URL=")
+	require.True(t, ok, got[0])
+	m.token, ok = strings.CutPrefix(got[1], "VAULT_TOKEN=")
+	require.True(t, ok, got[1])
+	return m
+}
+
+// stop sends SIGINT and returns the exit code.
+func (m *mockProcess) stop(t *testing.T) int {
+	t.Helper()
+	require.NoError(t, m.cmd.Process.Signal(os.Interrupt))
+	select {
+	case <-m.exited:
+		return m.cmd.ProcessState.ExitCode()
+	case <-time.After(30 * time.Second):
+		t.Fatal("vault-mock did not stop on SIGINT")
+		return -1
+	}
+}
+
+// withoutVaultVariables drops the VAULT_ variables of the environment the
+// tests run in.
+func withoutVaultVariables(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "VAULT_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// lockedBuffer is a bytes.Buffer safe for a process writing while a test
+// reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}

@@ -1,0 +1,32 @@
+// Command vault manages the sessions of a Vault user from a terminal or a
+// shell script, through the vault-go SDK:
+//
+//	vault sessions list               list the active sessions
+//	vault sessions revoke ID...       sign one or more sessions out
+//	vault sessions logout-all --yes   sign every session out
+//	vault version                     print the versions
+//
+// It reads the API base URL, the bearer token and the tenant from
+// VAULT_BASE_URL, VAULT_TOKEN and VAULT_TENANT_ID, or from the flags
+// --base-url, --token-file and --tenant-id. The token is never accepted as
+// a flag value, so that it stays out of shell history and process lists,
+// and it is never printed.
+//
+// The exit code is 0 on success, 1 when the API or the network failed (or
+// a confirmation was declined) and 2 for a usage or configuration error.
+// Run vault --help, or vault COMMAND --help, for the details.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := newCLI(os.Stdin, os.Stdout, os.Stderr, os.Getenv).run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	vault "github.com/vault-dev/vault-go"
+)
+
+var revokeCommand = command{
+	name:    "sessions revoke",
+	args:    "[flags] ID...",
+	summary: "Sign out one or more sessions of the user, by ID.",
+	details: `Each ID is revoked in turn and reported: "revoked ID" on stdout, or the
+error on stderr. An ID that does not exist is reported and the others are
+still revoked; an error that would fail every ID, such as a refused token
+or an unreachable server, stops at once. The exit code is 0 only when every
+ID was revoked. Revoking the current session signs out the token in use.
+
+Examples:
+  vault sessions revoke ses_2b1f9c
+  vault sessions list --output json | jq -r '.[] | select(.current | not) | .id' | xargs vault sessions revoke
+`,
+}
+
+var opRevoke = operation{sdk: "revoke session"}
+
+// revoke runs "vault sessions revoke".
+func (c *cli) revoke(ctx context.Context, args []string) int {
+	fs := flag.NewFlagSet("vault sessions revoke", flag.ContinueOnError)
+	var conn connFlags
+	conn.register(fs)
+	ids, code, ok := c.parse(revokeCommand, fs, args)
+	if !ok {
+		return code
+	}
+	if len(ids) == 0 {
+		return c.fail(exitUsage, "", "sessions revoke needs at least one session ID", "see vault sessions list for the IDs")
+	}
+	cfg, client, err := c.connect(conn)
+	if err != nil {
+		return c.failUsage(err)
+	}
+	defer client.CloseIdleConnections()
+
+	ctx, cancel := withTimeout(ctx, cfg)
+	defer cancel()
+	revoked := 0
+	for i, id := range ids {
+		_, err := client.Sessions.RevokeSession(ctx, id)
+		if err == nil {
+			revoked++
+			fmt.Fprintf(c.stdout, "revoked %s\n", printable(id))
+			continue
+		}
+		op := opRevoke
+		op.label = "revoke session " + printable(id)
+		f := explain(op, err, cfg)
+		c.fail(exitFailure, cfg.token, f.msg, f.hint)
+		if !perSession(err) {
+			if left := len(ids) - i - 1; left > 0 {
+				c.fail(exitFailure, cfg.token, fmt.Sprintf("stopped; %d more session(s) not attempted", left), "")
+			}
+			break
+		}
+	}
+	if revoked < len(ids) {
+		if len(ids) > 1 {
+			c.fail(exitFailure, cfg.token, fmt.Sprintf("revoked %d of %d sessions", revoked, len(ids)), "")
+		}
+		return exitFailure
+	}
+	return exitOK
+}
+
+// perSession reports whether a revoke failed because of its ID alone, so
+// that the other IDs are still worth trying.
+func perSession(err error) bool {
+	return errors.Is(err, vault.ErrNotFound) || errors.Is(err, vault.ErrForbidden) || errors.Is(err, vault.ErrInvalidArgument)
+}
