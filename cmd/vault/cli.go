@@ -36,14 +36,19 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 	}
 }
 
-// isTerminal reports whether r is a character device, such as a terminal.
+// isTerminal reports whether r is a terminal: a character device other
+// than the null device, which is one too but has nobody to answer.
 func isTerminal(r io.Reader) bool {
 	f, ok := r.(*os.File)
 	if !ok {
 		return false
 	}
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }
 
 // run runs the command line args (without the program name) and returns

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -88,4 +90,17 @@ func TestLogoutAllThenTheTokenIsRefused(t *testing.T) {
 	r := h.run("sessions", "list")
 	requireCode(t, exitFailure, r)
 	assert.Contains(t, oneLine(t, r), "check VAULT_TOKEN")
+}
+
+func TestIsTerminal(t *testing.T) {
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer null.Close()
+	assert.False(t, isTerminal(null), "the null device has nobody to answer a prompt")
+
+	file, err := os.CreateTemp(t.TempDir(), "stdin")
+	require.NoError(t, err)
+	defer file.Close()
+	assert.False(t, isTerminal(file))
+	assert.False(t, isTerminal(strings.NewReader("y\n")))
 }
