@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,17 +39,24 @@ func newFixture(t *testing.T) *fixture {
 }
 
 // startService serves newHandler over HTTP with a Client of baseURL whose
-// retries wait milliseconds.
-func startService(t *testing.T, baseURL string) *httptest.Server {
+// retries wait milliseconds. The service and the SDK log to logs, if not
+// nil.
+func startService(t *testing.T, baseURL string, logs ...io.Writer) *httptest.Server {
 	t.Helper()
+	var out io.Writer = io.Discard
+	if len(logs) > 0 {
+		out = logs[0]
+	}
+	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	client, err := vault.NewClient(vault.Configuration{
 		BaseURL:      baseURL,
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 20 * time.Millisecond,
+		Logger:       logger,
 	})
 	require.NoError(t, err)
 	t.Cleanup(client.CloseIdleConnections)
-	srv := httptest.NewServer(newHandler(client, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv := httptest.NewServer(newHandler(client, logger))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -297,5 +306,47 @@ func TestClassify(t *testing.T) {
 			assert.Equal(t, tt.code, code)
 			assert.NotEmpty(t, msg)
 		})
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for the concurrent writes of the
+// service's handlers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestLogsHoldNoToken(t *testing.T) {
+	api := vaulttest.NewServer()
+	t.Cleanup(api.Close)
+	alice := api.SeedDemo(vaulttest.Demo{UserID: "alice", Sessions: 3})
+	var logs lockedBuffer
+	service := startService(t, api.URL, &logs)
+
+	api.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteListSessions, Status: http.StatusServiceUnavailable, Count: vaulttest.Unlimited})
+	call(t, service, http.MethodGet, "/account/sessions", alice[0].Token, nil)
+	api.Faults().Clear()
+	call(t, service, http.MethodDelete, "/account/sessions/nope", alice[0].Token, nil)
+	call(t, service, http.MethodPost, "/account/sessions/revoke-others", alice[0].Token, nil)
+	call(t, service, http.MethodPost, "/account/logout-everywhere", alice[0].Token, nil)
+	call(t, service, http.MethodGet, "/account/sessions", alice[0].Token, nil)
+
+	out := logs.String()
+	require.Contains(t, out, "vault call failed", "failures were logged")
+	require.Contains(t, out, "vault: retrying", "the SDK's records were logged")
+	for _, s := range alice {
+		assert.NotContains(t, out, s.Token)
 	}
 }
