@@ -5,10 +5,30 @@
 // session has its own bearer token. The token of a request decides the
 // caller and which of the caller's sessions is reported as current.
 //
-//	srv := vaulttest.NewServer()
-//	defer srv.Close()
-//	s := srv.AddSession("alice", vaulttest.SessionSeed{IPAddress: "203.0.113.9"})
-//	// Point the client at srv.URL and authenticate with s.Token.
+// It comes with the SDK (go get github.com/vault-dev/vault-go). A test
+// starts a Server, seeds a user, points a vault.Client at Server.URL and
+// checks the server's state afterwards:
+//
+//	func TestSignOutOtherDevices(t *testing.T) {
+//		srv := vaulttest.NewServer()
+//		defer srv.Close()
+//		devices := srv.SeedDemo(vaulttest.Demo{Sessions: 3}) // one user, three devices
+//
+//		client, err := vault.NewClient(vault.Configuration{
+//			BaseURL:      srv.URL,
+//			AccessToken:  devices[0].Token, // act from the first device
+//			RetryWaitMin: time.Millisecond, // fast retries for faults
+//		})
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		if _, err := client.Sessions.RevokeOtherSessions(context.Background()); err != nil {
+//			t.Fatal(err)
+//		}
+//		if s, _ := srv.Session(devices[1].ID); !s.Revoked {
+//			t.Error("the second device is still signed in")
+//		}
+//	}
 //
 // The server answers the three endpoints of the Sessions API under
 // /api/v1:
@@ -21,12 +41,15 @@
 // X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers,
 // and every error has the body {"error":{"code":"...","message":"..."}}.
 //
-// Tests can seed state (AddUser, AddSession, SeedDemo), read it back
-// (Session, Sessions), inspect the requests the server received
-// (Requests), move the server's clock (SetNow, Advance) and inject faults
-// (Faults) such as error statuses, latency, connection resets and
-// malformed bodies.
+// Tests can seed state ([Server.AddUser], [Server.AddSession],
+// [Server.SeedDemo]), read it back ([Server.Session], [Server.Sessions]),
+// inspect the requests the server received ([Server.Requests]), move the
+// server's clock ([Server.SetNow], [Server.Advance]) and inject faults
+// ([Server.Faults]) such as error statuses, latency, connection resets
+// and malformed bodies:
 //
-// Handler holds the same logic without a listener, for mounting on an
-// http.Server of one's own.
+//	srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 503, Count: 2})
+//
+// [Handler] holds the same logic without a listener, for mounting on an
+// http.Server of one's own; cmd/vault-mock serves it as a command.
 package vaulttest
