@@ -3,10 +3,11 @@
 // in other languages.
 //
 // It prints the API base URL and the token of a demo session as two
-// shell assignments on standard output, logs requests to standard error
-// and serves until it receives SIGINT or SIGTERM:
+// shell assignments on standard output, then closes it, logs requests to
+// standard error and serves until it receives SIGINT or SIGTERM. Started
+// in the background, it sets up a shell in one line:
 //
-//	eval "$(vault-mock -addr 127.0.0.1:4010)"
+//	eval "$(vault-mock -addr 127.0.0.1:4010 &)"
 //
 // Run vault-mock -h for the flags.
 package main

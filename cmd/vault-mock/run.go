@@ -50,6 +50,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	fmt.Fprintf(stdout, "VAULT_BASE_URL=http://%s%s\n", displayAddr(ln.Addr()), vaulttest.BasePath)
 	fmt.Fprintf(stdout, "VAULT_TOKEN=%s\n", demo[0].Token)
+	// Nothing else goes to standard output. Closing it lets a shell's
+	// command substitution, as in eval "$(vault-mock &)", return while
+	// the server keeps serving.
+	if c, ok := stdout.(io.Closer); ok {
+		_ = c.Close()
+	}
 	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "tenant", o.tenant, "sessions", len(demo))
 
 	served := make(chan error, 1)

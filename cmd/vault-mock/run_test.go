@@ -72,7 +72,18 @@ func startMock(t *testing.T, args ...string) *mock {
 	require.True(t, ok, lines[0])
 	m.token, ok = strings.CutPrefix(lines[1], "VAULT_TOKEN=")
 	require.True(t, ok, lines[1])
-	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	// Standard output ends after the two lines, while the server serves
+	// on, so that eval "$(vault-mock &)" returns.
+	closed := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, outR)
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("standard output stays open after the two lines")
+	}
 	return m
 }
 
