@@ -34,8 +34,9 @@ type limitedReader struct {
 	readErr   error
 }
 
-func newLimitedReader(r io.Reader, limit int64) *limitedReader {
-	return &limitedReader{r: r, limit: limit, remaining: limit}
+// reset makes l read r, up to limit bytes.
+func (l *limitedReader) reset(r io.Reader, limit int64) {
+	*l = limitedReader{r: r, limit: limit, remaining: limit}
 }
 
 func (l *limitedReader) Read(p []byte) (int, error) {
@@ -64,14 +65,13 @@ func (l *limitedReader) transportError(err error) error {
 
 // closeBody discards what is left of a body, up to a bound, and closes it,
 // so that the connection goes back to the pool.
-func closeBody(resp *http.Response, limit int64) {
+func (k *call) closeBody(resp *http.Response) {
 	if resp.Body == nil || resp.Body == http.NoBody {
 		return
 	}
-	if limit > drainLimit {
-		limit = drainLimit
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, limit))
+	k.drain = io.LimitedReader{R: resp.Body, N: min(k.client.maxBody, drainLimit)}
+	_, _ = io.Copy(io.Discard, &k.drain)
+	k.drain = io.LimitedReader{}
 	_ = resp.Body.Close()
 	resp.Body = http.NoBody
 }

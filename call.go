@@ -17,12 +17,19 @@ import (
 // prepareRetry counts attempts; handleResponse reads the final body inside
 // the loop, so that a connection lost mid-body is retried like one lost
 // before the response.
+//
+// A Client keeps finished calls in a pool: the hooks are bound to their
+// call once, so a call to the API does not allocate them again.
 type call struct {
-	client *Client
-	op     operation
-	decode func(io.Reader) error
-	rc     retryablehttp.Client
+	client  *Client
+	rc      retryablehttp.Client
+	req     retryablehttp.Request
+	handler retryablehttp.ResponseHandlerFunc // handleResponse, bound once
+	body    limitedReader                     // the 2xx body being decoded
+	drain   io.LimitedReader                  // what closeBody discards
 
+	op      operation
+	decode  decoder
 	retries int           // retries started so far
 	checked int           // the last attempt checkRetry has seen
 	wait    time.Duration // the wait checkRetry chose for the next retry
@@ -30,8 +37,13 @@ type call struct {
 	result  error         // the outcome handleResponse built from the final body
 }
 
-func newCall(c *Client, op operation, decode func(io.Reader) error) *call {
-	k := &call{client: c, op: op, decode: decode}
+// decoder decodes a 2xx body into the result of an operation.
+type decoder interface {
+	decode(io.Reader) error
+}
+
+func newCall(c *Client) *call {
+	k := &call{client: c}
 	k.rc = retryablehttp.Client{
 		HTTPClient:   c.httpClient,
 		RetryWaitMin: c.retryWaitMin,
@@ -42,23 +54,41 @@ func newCall(c *Client, op operation, decode func(io.Reader) error) *call {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		PrepareRetry: k.prepareRetry,
 	}
+	k.handler = k.handleResponse
 	return k
+}
+
+// getCall returns a call for op from the Client's pool.
+func (c *Client) getCall(op operation, dec decoder) *call {
+	k, _ := c.calls.Get().(*call)
+	if k == nil {
+		k = newCall(c)
+	}
+	k.op, k.decode = op, dec
+	return k
+}
+
+// putCall returns a finished call to the pool, keeping nothing of it.
+func (c *Client) putCall(k *call) {
+	k.req = retryablehttp.Request{}
+	k.body = limitedReader{}
+	k.drain = io.LimitedReader{}
+	k.op, k.decode = operation{}, nil
+	k.retries, k.checked, k.wait, k.broke, k.result = 0, 0, 0, false, nil
+	c.calls.Put(k)
 }
 
 // attempts is how many attempts the call has made so far.
 func (k *call) attempts() int { return k.retries + 1 }
 
-// run sends req and returns the final response (its body already read and
-// closed) with the call's error, if any.
+// run sends req, which has no body, and returns the final response (its
+// body already read and closed) with the call's error, if any.
 func (k *call) run(req *http.Request) (*http.Response, error) {
-	rreq, err := retryablehttp.FromRequest(req)
-	if err != nil {
-		return nil, &opError{op: k.op.name, err: err}
-	}
-	rreq.SetResponseHandler(k.handleResponse)
-	resp, err := k.rc.Do(rreq)
+	k.req = retryablehttp.Request{Request: req}
+	k.req.SetResponseHandler(k.handler)
+	resp, err := k.rc.Do(&k.req)
 	if resp != nil {
-		closeBody(resp, k.client.maxBody)
+		k.closeBody(resp)
 	}
 	if err != nil {
 		err = &opError{op: k.op.name, err: err}
@@ -88,8 +118,9 @@ func (e *budgetError) Unwrap() []error { return []error{ErrRetryBudgetExhausted,
 // error goes back to checkRetry like a failed attempt.
 func (k *call) handleResponse(resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		body := newLimitedReader(resp.Body, k.client.maxBody)
-		err := k.decode(body)
+		body := &k.body
+		body.reset(resp.Body, k.client.maxBody)
+		err := k.decode.decode(body)
 		switch {
 		case err == nil:
 			k.result = nil
@@ -100,7 +131,7 @@ func (k *call) handleResponse(resp *http.Response) error {
 		default:
 			k.result = &DecodeError{Operation: k.op.name, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
 		}
-		closeBody(resp, k.client.maxBody)
+		k.closeBody(resp)
 		return nil
 	}
 	apiErr, err := readAPIError(resp, k.op.name, k.client.maxBody)
@@ -109,7 +140,7 @@ func (k *call) handleResponse(resp *http.Response) error {
 	}
 	apiErr.Attempts = k.attempts()
 	k.result = apiErr
-	closeBody(resp, k.client.maxBody)
+	k.closeBody(resp)
 	return nil
 }
 

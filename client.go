@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -27,6 +28,7 @@ type Client struct {
 	token        string
 	tokenSource  func(context.Context) (string, error)
 	header       http.Header // the headers every request starts from
+	auth         []string    // the Authorization value of token, built once
 	httpClient   *http.Client
 	transport    http.RoundTripper // the caller's or ours, for CloseIdleConnections
 	maxRetries   int
@@ -35,6 +37,7 @@ type Client struct {
 	maxBody      int64
 	budget       *retryBudget // nil when switched off
 	logger       *slog.Logger
+	calls        *sync.Pool // of *call
 }
 
 // NewClient validates cfg, applies its defaults and returns a Client. An
@@ -102,9 +105,12 @@ func NewClient(cfg Configuration) (*Client, error) {
 		c.maxBody = DefaultMaxResponseBytes
 	}
 
+	// Requests share the value slices of c.header. Their capacity is
+	// their length, so that a RoundTripper adding a value to its request
+	// copies the slice instead of writing into the Client's.
 	c.header = make(http.Header, len(cfg.Headers)+3)
 	for key, values := range cfg.Headers {
-		c.header[http.CanonicalHeaderKey(key)] = append([]string(nil), values...)
+		c.header[http.CanonicalHeaderKey(key)] = slices.Clip(slices.Clone(values))
 	}
 	c.header["Accept"] = []string{"application/json"}
 	c.header["User-Agent"] = []string{userAgent(cfg.UserAgent)}
@@ -112,7 +118,12 @@ func NewClient(cfg Configuration) (*Client, error) {
 		c.header["X-Tenant-Id"] = []string{cfg.TenantID}
 	}
 
+	if c.token != "" {
+		c.auth = []string{"Bearer " + c.token}
+	}
+
 	c.transport, c.httpClient = newHTTPClient(cfg.HTTPClient)
+	c.calls = new(sync.Pool)
 	c.Sessions = &SessionsService{client: c}
 	return c, nil
 }
@@ -124,56 +135,6 @@ func userAgent(extra string) string {
 	}
 	return ua
 }
-
-// newHTTPClient returns the transport the SDK sends through and the
-// *http.Client that wraps it. The wrapper never follows redirects, and
-// hides CloseIdleConnections from go-retryablehttp, which would otherwise
-// drop the whole pool after every failed call while other goroutines are
-// using it.
-func newHTTPClient(user *http.Client) (http.RoundTripper, *http.Client) {
-	hc := &http.Client{CheckRedirect: refuseRedirect}
-	var rt http.RoundTripper
-	if user != nil {
-		rt = user.Transport
-		hc.Timeout = user.Timeout
-		hc.Jar = user.Jar
-	}
-	if rt == nil && user != nil {
-		rt = http.DefaultTransport
-	}
-	if rt == nil {
-		rt = newPooledTransport()
-	}
-	hc.Transport = poolKeeper{rt}
-	return rt, hc
-}
-
-// newPooledTransport is the default transport: like http.DefaultTransport,
-// but keeping enough idle connections per host for a busy service, where
-// the standard two would make concurrent callers open and close
-// connections on every call.
-func newPooledTransport() *http.Transport {
-	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          256,
-		MaxIdleConnsPerHost:   64,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
-}
-
-func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// poolKeeper is a RoundTripper with no CloseIdleConnections method.
-type poolKeeper struct{ rt http.RoundTripper }
-
-func (p poolKeeper) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
 
 // CloseIdleConnections closes the idle keep-alive connections of the
 // Client's transport. Call it when the Client is no longer needed.
@@ -216,22 +177,17 @@ var (
 )
 
 // do runs one operation: it builds the request, sends it with retries and
-// hands a 2xx body to decode. Every other outcome becomes an error that
-// names the operation.
-func (c *Client) do(ctx context.Context, op operation, path string, opts []RequestOption, decode func(io.Reader) error) error {
+// hands a 2xx body to dec. Every other outcome becomes an error that names
+// the operation.
+func (c *Client) do(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder) error {
 	if ctx == nil {
 		return &opError{op: op.name, err: fmt.Errorf("%w: nil context", ErrInvalidArgument)}
 	}
-	var ro requestOptions
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&ro); err != nil {
-			return &opError{op: op.name, err: err}
-		}
+	ro, err := applyOptions(opts)
+	if err != nil {
+		return &opError{op: op.name, err: err}
 	}
-	token, err := c.resolveToken(ctx, ro.token)
+	auth, err := c.authorization(ctx, ro.token)
 	if err != nil {
 		return &opError{op: op.name, err: err}
 	}
@@ -244,21 +200,36 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	if err != nil {
 		return &opError{op: op.name, err: fmt.Errorf("%w: %v", ErrInvalidArgument, err)}
 	}
-	req.Header = c.header.Clone()
+	for key, values := range c.header {
+		req.Header[key] = values
+	}
 	for key, values := range ro.header {
 		req.Header[key] = values
 	}
-	req.Header["Authorization"] = []string{"Bearer " + token}
+	req.Header["Authorization"] = auth
 
-	call := newCall(c, op, decode)
-	resp, err := call.run(req)
+	k := c.getCall(op, dec)
+	resp, err := k.run(req)
 	if ro.response != nil {
 		*ro.response = resp
 	}
 	if err != nil {
-		c.logFailure(ctx, op, req, call.attempts(), err)
+		c.logFailure(ctx, op, req, k.attempts(), err)
 	}
+	c.putCall(k)
 	return err
+}
+
+// authorization returns the Authorization header of one call.
+func (c *Client) authorization(ctx context.Context, override string) ([]string, error) {
+	if override == "" && c.tokenSource == nil && c.auth != nil {
+		return c.auth, nil
+	}
+	token, err := c.resolveToken(ctx, override)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"Bearer " + token}, nil
 }
 
 // resolveToken picks the credential of one call: WithAccessToken, then

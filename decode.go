@@ -39,22 +39,47 @@ func decodeSessions(r io.Reader) ([]SessionResponse, error) {
 	return sessions, nil
 }
 
+// sessionList is the decoder of ListSessions.
+type sessionList []SessionResponse
+
+func (l *sessionList) decode(r io.Reader) (err error) {
+	*l, err = decodeSessions(r)
+	return err
+}
+
+// messageBody is the decoder of the operations answering a
+// MessageResponse.
+type messageBody MessageResponse
+
+func (m *messageBody) decode(r io.Reader) error {
+	return decodeMessageInto(r, (*MessageResponse)(m))
+}
+
 // decodeMessage decodes a MessageResponse, which must have its message.
 func decodeMessage(r io.Reader) (*MessageResponse, error) {
+	msg := new(MessageResponse)
+	if err := decodeMessageInto(r, msg); err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+func decodeMessageInto(r io.Reader, msg *MessageResponse) error {
 	dec := json.NewDecoder(r)
 	var wire struct {
 		Message *string `json:"message"`
 	}
 	if err := dec.Decode(&wire); err != nil {
-		return nil, err
+		return err
 	}
 	if wire.Message == nil {
-		return nil, errors.New(`expected a JSON object with a "message" string`)
+		return errors.New(`expected a JSON object with a "message" string`)
 	}
 	if err := expectEnd(dec); err != nil {
-		return nil, err
+		return err
 	}
-	return &MessageResponse{Message: *wire.Message}, nil
+	msg.Message = *wire.Message
+	return nil
 }
 
 // expectEnd fails if anything but white space follows the JSON value.

@@ -22,6 +22,23 @@ type requestOptions struct {
 	response **http.Response
 }
 
+// applyOptions adds up the options of one call.
+func applyOptions(opts []RequestOption) (requestOptions, error) {
+	if len(opts) == 0 {
+		return requestOptions{}, nil // without the escaping copy below
+	}
+	ro := new(requestOptions)
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(ro); err != nil {
+			return requestOptions{}, err
+		}
+	}
+	return *ro, nil
+}
+
 // WithAccessToken sends the call with token instead of the Client's
 // credential, so that one shared Client can act for many users.
 func WithAccessToken(token string) RequestOption {

@@ -29,12 +29,8 @@ func (s *SessionsService) Format(f fmt.State, verb rune) { _, _ = io.WriteString
 //
 // API: GET /users/me/sessions (listSessions).
 func (s *SessionsService) ListSessions(ctx context.Context, opts ...RequestOption) ([]SessionResponse, error) {
-	var sessions []SessionResponse
-	err := s.client.do(ctx, opListSessions, sessionsPath, opts, func(r io.Reader) (err error) {
-		sessions, err = decodeSessions(r)
-		return err
-	})
-	if err != nil {
+	var sessions sessionList
+	if err := s.client.do(ctx, opListSessions, sessionsPath, opts, &sessions); err != nil {
 		return nil, err
 	}
 	return sessions, nil
@@ -65,12 +61,8 @@ func (s *SessionsService) RevokeSession(ctx context.Context, sessionID string, o
 }
 
 func (c *Client) doMessage(ctx context.Context, op operation, path string, opts []RequestOption) (*MessageResponse, error) {
-	var msg *MessageResponse
-	err := c.do(ctx, op, path, opts, func(r io.Reader) (err error) {
-		msg, err = decodeMessage(r)
-		return err
-	})
-	if err != nil {
+	msg := new(MessageResponse)
+	if err := c.do(ctx, op, path, opts, (*messageBody)(msg)); err != nil {
 		return nil, err
 	}
 	return msg, nil

@@ -1,0 +1,57 @@
+package vault
+
+import (
+	"net"
+	"net/http"
+	"time"
+)
+
+// newHTTPClient returns the transport the SDK sends through and the
+// *http.Client that wraps it. The wrapper never follows redirects, and
+// hides CloseIdleConnections from go-retryablehttp, which would otherwise
+// drop the whole pool after every failed call while other goroutines are
+// using it.
+func newHTTPClient(user *http.Client) (http.RoundTripper, *http.Client) {
+	hc := &http.Client{CheckRedirect: refuseRedirect}
+	var rt http.RoundTripper
+	if user != nil {
+		rt = user.Transport
+		hc.Timeout = user.Timeout
+		hc.Jar = user.Jar
+	}
+	if rt == nil && user != nil {
+		rt = http.DefaultTransport
+	}
+	if rt == nil {
+		rt = newPooledTransport()
+	}
+	hc.Transport = poolKeeper{rt}
+	return rt, hc
+}
+
+// newPooledTransport is the default transport: like http.DefaultTransport,
+// but keeping enough idle connections per host for a busy service, where
+// the standard two would make concurrent callers open and close
+// connections on every call.
+func newPooledTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// poolKeeper is a RoundTripper with no CloseIdleConnections method.
+type poolKeeper struct{ rt http.RoundTripper }
+
+func (p poolKeeper) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
