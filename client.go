@@ -253,7 +253,7 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	call := newCall(c, op, decode)
 	resp, err := call.run(req)
 	if ro.response != nil {
-		*ro.response = resp
+		*ro.response = withoutCredential(resp)
 	}
 	if err != nil {
 		c.logFailure(ctx, op, req, call.attempts(), err)
