@@ -72,15 +72,15 @@ type operation struct {
 	path   string // relative to the base URL
 	// call runs the operation and checks a successful result, so that a
 	// nil error always means a correct answer.
-	call func(ctx context.Context, c *vault.Client) error
+	call func(ctx context.Context, c *vault.Client, opts ...vault.RequestOption) error
 }
 
 var operations = []operation{
 	{
 		name: "list sessions", route: vaulttest.RouteListSessions,
 		method: http.MethodGet, path: "/users/me/sessions",
-		call: func(ctx context.Context, c *vault.Client) error {
-			sessions, err := c.Sessions.ListSessions(ctx)
+		call: func(ctx context.Context, c *vault.Client, opts ...vault.RequestOption) error {
+			sessions, err := c.Sessions.ListSessions(ctx, opts...)
 			if err == nil && len(sessions) != 2 {
 				return fmt.Errorf("listed %d sessions, want 2", len(sessions))
 			}
@@ -90,8 +90,8 @@ var operations = []operation{
 	{
 		name: "logout all sessions", route: vaulttest.RouteLogoutAllSessions,
 		method: http.MethodDelete, path: "/users/me/sessions",
-		call: func(ctx context.Context, c *vault.Client) error {
-			msg, err := c.Sessions.LogoutAllSessions(ctx)
+		call: func(ctx context.Context, c *vault.Client, opts ...vault.RequestOption) error {
+			msg, err := c.Sessions.LogoutAllSessions(ctx, opts...)
 			if err == nil && msg.Message != vaulttest.MessageAllSessionsRevoked {
 				return fmt.Errorf("message %q", msg.Message)
 			}
@@ -101,8 +101,8 @@ var operations = []operation{
 	{
 		name: "revoke session", route: vaulttest.RouteRevokeSession,
 		method: http.MethodDelete, path: "/users/me/sessions/" + targetSessionID,
-		call: func(ctx context.Context, c *vault.Client) error {
-			msg, err := c.Sessions.RevokeSession(ctx, targetSessionID)
+		call: func(ctx context.Context, c *vault.Client, opts ...vault.RequestOption) error {
+			msg, err := c.Sessions.RevokeSession(ctx, targetSessionID, opts...)
 			if err == nil && msg.Message != vaulttest.MessageSessionRevoked {
 				return fmt.Errorf("message %q", msg.Message)
 			}
