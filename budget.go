@@ -18,10 +18,12 @@ var ErrRetryBudgetExhausted = errors.New("vault: client-side retry budget exhaus
 const DefaultRetryBudget = 100
 
 // The budget counts in tokens so that a success can earn back a fraction
-// of a retry: every retry spends retryCost, every successful call earns
-// successRefill. With these values, five successes pay for one retry,
-// which keeps a healthy API's occasional retries free while a fleet of
-// callers facing an outage stops multiplying its load.
+// of a retry: every retry spends retryCost, every call that succeeds at
+// its first attempt earns successRefill, and a call that succeeds after
+// retrying gets the cost of its successful retry back, as in the AWS SDKs.
+// With these values, five successes pay for one retry that failed, which
+// keeps a healthy API's transient errors free while a fleet of callers
+// facing an outage stops multiplying its load.
 const (
 	retryCost     = 5
 	successRefill = 1
@@ -63,8 +65,16 @@ func (b *retryBudget) spend() bool {
 	}
 }
 
-// earn puts back the tokens of one successful call, up to the capacity.
-func (b *retryBudget) earn() {
+// earn puts back the tokens of one call that succeeded at its first
+// attempt, up to the capacity.
+func (b *retryBudget) earn() { b.add(successRefill) }
+
+// refund puts back the cost of a retry that succeeded, up to the capacity:
+// a retry that worked shows the API is up, and must not leave the budget
+// poorer, or a steady rate of transient errors would drain it.
+func (b *retryBudget) refund() { b.add(retryCost) }
+
+func (b *retryBudget) add(tokens int64) {
 	if b == nil {
 		return
 	}
@@ -73,7 +83,7 @@ func (b *retryBudget) earn() {
 		if have >= b.capacity {
 			return
 		}
-		if b.tokens.CompareAndSwap(have, min(have+successRefill, b.capacity)) {
+		if b.tokens.CompareAndSwap(have, min(have+tokens, b.capacity)) {
 			return
 		}
 	}

@@ -110,3 +110,22 @@ func TestRetryBudgetErrorStillReachesContextAndAPIError(t *testing.T) {
 	assert.Equal(t, 1, apiErr.Attempts)
 	assert.ErrorIs(t, err, ErrServer)
 }
+
+func TestRetryBudgetRefundsRetriesThatSucceed(t *testing.T) {
+	// Every call fails once and succeeds on its retry: the API is up, and a
+	// budget of a single retry must last for any number of such calls.
+	client, ts := setup(t, func(c *Configuration) { c.RetryBudget = 1 })
+	var n atomic.Int64
+	ts.mux.HandleFunc("/users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 1 {
+			status(http.StatusInternalServerError)(w, r)
+			return
+		}
+		writeJSON(w, http.StatusOK, "[]")
+	})
+	for i := 0; i < 20; i++ {
+		require.NoError(t, listCall(client), "call %d", i)
+	}
+	assert.EqualValues(t, 40, ts.requests.Load())
+	assert.Equal(t, 1, client.budget.available())
+}

@@ -96,6 +96,8 @@ func (k *call) run(req *http.Request) (*http.Response, error) {
 		err = k.result
 	}
 	switch {
+	case err == nil && k.retries > 0:
+		k.client.budget.refund()
 	case err == nil:
 		k.client.budget.earn()
 	case k.broke:

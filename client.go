@@ -211,7 +211,7 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	k := c.getCall(op, dec)
 	resp, err := k.run(req)
 	if ro.response != nil {
-		*ro.response = resp
+		*ro.response = withoutCredential(resp)
 	}
 	if err != nil {
 		c.logFailure(ctx, op, req, k.attempts(), err)

@@ -67,7 +67,8 @@ type Configuration struct {
 	RetryWaitMax time.Duration
 	// RetryBudget is how many retries the Client may make, across all its
 	// calls, in a burst of failures: each retry spends from a shared
-	// budget and successful calls slowly earn it back, so that an outage
+	// budget, a retry that succeeds is paid back, and successful calls
+	// slowly earn back the retries that failed, so that an outage
 	// does not multiply the load of every caller by MaxRetries+1. Once it
 	// is spent, calls fail after their first attempt with an error wrapping
 	// ErrRetryBudgetExhausted. 0 means DefaultRetryBudget; a negative value

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	pathpkg "path"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,12 @@ func FuzzRevokePath(f *testing.F) {
 		}
 		if u.RawQuery != "" || u.Fragment != "" {
 			t.Fatalf("path %q escapes into a query or fragment", path)
+		}
+		if u.EscapedPath() != "/api/v1"+path {
+			t.Fatalf("path %q is sent as %q", path, u.EscapedPath())
+		}
+		if pathpkg.Clean(u.Path) != u.Path {
+			t.Fatalf("path %q has segments a server would collapse", path)
 		}
 		segment, err := url.PathUnescape(rest)
 		if err != nil || segment != id {

@@ -97,7 +97,8 @@ func WithQuery(v any) RequestOption {
 
 // WithHTTPResponse stores the call's final HTTP response in *dst, for its
 // status and headers (rate limits, request ID). The body has already been
-// read and closed. *dst is set on API errors too, and set to nil when no
+// read and closed, and the Authorization header of its Request is
+// redacted. *dst is set on API errors too, and set to nil when no
 // response arrived (the call failed before or while sending).
 func WithHTTPResponse(dst **http.Response) RequestOption {
 	return func(o *requestOptions) error {
@@ -108,4 +109,20 @@ func WithHTTPResponse(dst **http.Response) RequestOption {
 		o.response = dst
 		return nil
 	}
+}
+
+// withoutCredential returns resp for the caller, its Request a copy whose
+// Authorization header is redacted: the response outlives the call, and
+// printing it (fmt's %s follows the Request pointer) must not show the
+// token.
+func withoutCredential(resp *http.Response) *http.Response {
+	if resp == nil || resp.Request == nil {
+		return resp
+	}
+	out := *resp
+	out.Request = resp.Request.Clone(resp.Request.Context())
+	if out.Request.Header.Get("Authorization") != "" {
+		out.Request.Header.Set("Authorization", "Bearer [REDACTED]")
+	}
+	return &out
 }

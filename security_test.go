@@ -183,3 +183,21 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	assert.EqualValues(t, 1, ts.conns.Load(), "every body is drained so the connection is reused")
 }
+
+func TestCapturedResponseHasNoCredential(t *testing.T) {
+	client, ts := setup(t)
+	ts.mux.HandleFunc("/users/me/sessions", sequence(status(503), func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "Bearer "+testToken, r.Header.Get("Authorization"), "the server still gets the token")
+		writeJSON(w, http.StatusOK, "[]")
+	}))
+	var resp *http.Response
+	_, err := client.Sessions.ListSessions(context.Background(), WithHTTPResponse(&resp))
+	require.NoError(t, err)
+	require.NotNil(t, resp)
+	require.NotNil(t, resp.Request)
+	assert.Equal(t, "Bearer [REDACTED]", resp.Request.Header.Get("Authorization"))
+	assert.Equal(t, "application/json", resp.Request.Header.Get("Accept"), "the other headers are kept")
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		assert.NotContains(t, fmt.Sprintf(verb, resp), testToken, verb)
+	}
+}
