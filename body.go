@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -78,7 +79,11 @@ func (k *call) closeBody(resp *http.Response) {
 
 // readAPIError builds the *APIError of a non-2xx response. The error
 // result is a transport failure while reading the body.
-func readAPIError(resp *http.Response, op string, maxBody int64) (*APIError, error) {
+//
+// A server that quotes the caller's token back, as some echo the request
+// in their errors, must not put it into an error message: every
+// occurrence of secret in the body is replaced before the body is parsed.
+func readAPIError(resp *http.Response, op string, maxBody int64, secret string) (*APIError, error) {
 	limit := int64(errorBodyLimit)
 	if maxBody < limit {
 		limit = maxBody
@@ -86,6 +91,9 @@ func readAPIError(resp *http.Response, op string, maxBody int64) (*APIError, err
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
 		return nil, fmt.Errorf("reading response body: %w", err)
+	}
+	if secret != "" {
+		data = bytes.ReplaceAll(data, []byte(secret), []byte("[REDACTED]"))
 	}
 	e := &APIError{
 		Operation:  op,
@@ -98,6 +106,9 @@ func readAPIError(resp *http.Response, op string, maxBody int64) (*APIError, err
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		e.Message = "the server answered with a redirect, which the SDK does not follow"
 		if loc := resp.Header.Get("Location"); loc != "" {
+			if secret != "" {
+				loc = strings.ReplaceAll(loc, secret, "[REDACTED]")
+			}
 			e.Message += " (Location: " + excerpt(loc) + ")"
 		}
 		return e, nil
@@ -144,4 +155,13 @@ func excerpt(s string) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// bearerToken returns the token of a request's Authorization header.
+func bearerToken(req *http.Request) string {
+	if req == nil {
+		return ""
+	}
+	token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+	return token
 }

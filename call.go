@@ -136,7 +136,7 @@ func (k *call) handleResponse(resp *http.Response) error {
 		k.closeBody(resp)
 		return nil
 	}
-	apiErr, err := readAPIError(resp, k.op.name, k.client.maxBody)
+	apiErr, err := readAPIError(resp, k.op.name, k.client.maxBody, bearerToken(resp.Request))
 	if err != nil {
 		return err
 	}
@@ -151,22 +151,25 @@ func (k *call) handleResponse(resp *http.Response) error {
 // longer than RetryWaitMax or outlast the context: then the call ends at
 // once with what it has, rather than sleeping towards a certain failure.
 func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	// go-retryablehttp asks again after handleResponse ran; only a body
+	// lost in transit (err set) is news then.
+	repeated := k.checked == k.attempts() && err == nil
+	if !repeated {
+		k.checked = k.attempts()
+		k.logAttempt(ctx, resp, err)
+	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
-	// go-retryablehttp asks again after handleResponse ran; only a body
-	// lost in transit (err set) is news then.
-	if k.checked == k.attempts() && err == nil {
+	if repeated {
 		return false, nil
 	}
-	k.checked = k.attempts()
 	var retry bool
 	if err != nil {
 		retry = retryableError(ctx, err)
 	} else {
 		retry = retryableStatus(resp.StatusCode)
 	}
-	k.logAttempt(ctx, resp, err)
 	if !retry || k.retries >= k.client.maxRetries {
 		return false, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -28,6 +29,12 @@ func retryableStatus(code int) bool {
 // attempt. go-retryablehttp's policy already knows the permanent ones
 // (bad scheme, invalid header, untrusted certificate).
 func retryableError(ctx context.Context, err error) bool {
+	// A server whose response headers overflow net/http's limit sends them
+	// again on every attempt: the failure is the server's, not the
+	// network's.
+	if strings.Contains(err.Error(), "server response headers exceeded") {
+		return false
+	}
 	retry, _ := retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 	return retry
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -200,4 +201,59 @@ func TestCapturedResponseHasNoCredential(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 		assert.NotContains(t, fmt.Sprintf(verb, resp), testToken, verb)
 	}
+}
+
+func TestTokenEchoedByServerIsRedacted(t *testing.T) {
+	client, ts := setup(t)
+	ts.mux.HandleFunc("/users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		echoed := r.Header.Get("Authorization")
+		w.Header().Set("Location", "https://elsewhere.example/?token="+testToken)
+		writeJSON(w, http.StatusBadRequest, `{"error":{"code":"BAD_REQUEST","message":"bad header `+echoed+`","details":{"header":"`+echoed+`"}}}`)
+	})
+	ts.mux.HandleFunc("/users/me/sessions/html", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte("<pre>" + r.Header.Get("Authorization") + "</pre>"))
+	})
+	ts.mux.HandleFunc("/users/me/sessions/moved", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://elsewhere.example/?token="+testToken, http.StatusFound)
+	})
+
+	_, err := client.Sessions.ListSessions(context.Background())
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "bad header Bearer [REDACTED]", apiErr.Message)
+	assert.Equal(t, map[string]any{"header": "Bearer [REDACTED]"}, apiErr.Details)
+
+	client2, _ := setup(t, func(c *Configuration) { c.BaseURL = ts.URL + apiPrefix; c.MaxRetries = -1 })
+	_, err2 := client2.Sessions.RevokeSession(context.Background(), "html")
+	_, err3 := client.Sessions.RevokeSession(context.Background(), "moved")
+	for _, e := range []error{err, err2, err3} {
+		require.Error(t, e)
+		assert.NotContains(t, fmt.Sprintf("%v %+v", e, e), testToken)
+	}
+	assert.Contains(t, err2.Error(), "[REDACTED]")
+	assert.Contains(t, err3.Error(), "[REDACTED]")
+}
+
+func TestLoggerRecordsAttemptEndedByDeadline(t *testing.T) {
+	var logged bytes.Buffer
+	client, ts := setup(t, func(c *Configuration) {
+		c.Logger = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	release := make(chan struct{})
+	defer close(release)
+	ts.mux.HandleFunc("/users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := client.Sessions.ListSessions(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	out := logged.String()
+	assert.Contains(t, out, `msg="vault: attempt"`, out)
+	assert.Contains(t, out, "attempt=1 error=", out)
+	assert.Contains(t, out, `msg="vault: call failed"`)
 }
