@@ -92,14 +92,16 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 	if err != nil {
 		return nil, fmt.Errorf("reading response body: %w", err)
 	}
+	header := resp.Header
 	if secret != "" {
 		data = bytes.ReplaceAll(data, []byte(secret), []byte("[REDACTED]"))
+		header = redactHeader(header, secret)
 	}
 	e := &APIError{
 		Operation:  op,
 		StatusCode: resp.StatusCode,
 		RequestID:  resp.Header.Get("X-Request-Id"),
-		Header:     resp.Header,
+		Header:     header,
 	}
 	e.RateLimit, _ = ParseRateLimit(resp.Header)
 	e.RetryAfter, _ = serverWait(resp, time.Now())
@@ -164,4 +166,26 @@ func bearerToken(req *http.Request) string {
 	}
 	token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
 	return token
+}
+
+// redactHeader returns h, or a copy of it with secret replaced wherever a
+// value holds it.
+func redactHeader(h http.Header, secret string) http.Header {
+	for _, values := range h {
+		for _, v := range values {
+			if !strings.Contains(v, secret) {
+				continue
+			}
+			clean := make(http.Header, len(h))
+			for k, vs := range h {
+				out := make([]string, len(vs))
+				for i, v := range vs {
+					out[i] = strings.ReplaceAll(v, secret, "[REDACTED]")
+				}
+				clean[k] = out
+			}
+			return clean
+		}
+	}
+	return h
 }

@@ -137,7 +137,9 @@ func userAgent(extra string) string {
 }
 
 // CloseIdleConnections closes the idle keep-alive connections of the
-// Client's transport. Call it when the Client is no longer needed.
+// Client's transport. Call it when the Client is no longer needed. With a
+// Configuration.HTTPClient whose Transport is nil, that transport is
+// http.DefaultTransport, shared with the rest of the process.
 func (c *Client) CloseIdleConnections() {
 	if ci, ok := c.transport.(interface{ CloseIdleConnections() }); ok {
 		ci.CloseIdleConnections()
@@ -204,7 +206,11 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 		req.Header[key] = values
 	}
 	for key, values := range ro.header {
-		req.Header[key] = values
+		// WithHeader adds to a Configuration header of the same name. The
+		// full slice expression makes append copy rather than write into
+		// the Client's shared slice.
+		have := req.Header[key]
+		req.Header[key] = append(have[:len(have):len(have)], values...)
 	}
 	req.Header["Authorization"] = auth
 

@@ -185,7 +185,7 @@ func isLoopback(host string) bool {
 func (c Configuration) String() string {
 	var b strings.Builder
 	b.WriteString("vault.Configuration{")
-	fmt.Fprintf(&b, "BaseURL:%q AccessToken:%s TokenSource:%s", c.BaseURL, redacted(c.AccessToken != ""), setOrUnset(c.TokenSource != nil))
+	fmt.Fprintf(&b, "BaseURL:%q AccessToken:%s TokenSource:%s", printableURL(c.BaseURL), redacted(c.AccessToken != ""), setOrUnset(c.TokenSource != nil))
 	if c.TenantID != "" {
 		fmt.Fprintf(&b, " TenantID:%q", c.TenantID)
 	}
@@ -209,7 +209,7 @@ func (c Configuration) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(c.
 // LogValue logs the configuration under log/slog without the token.
 func (c Configuration) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.String("base_url", c.BaseURL),
+		slog.String("base_url", printableURL(c.BaseURL)),
 		slog.String("access_token", redacted(c.AccessToken != "")),
 		slog.String("tenant_id", c.TenantID),
 	)
@@ -236,4 +236,17 @@ func headerNames(h http.Header) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// printableURL is raw without the password it may carry, for printing a
+// Configuration that NewClient has not checked yet.
+func printableURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if strings.Contains(raw, "@") {
+			return "[REDACTED]"
+		}
+		return raw
+	}
+	return u.Redacted()
 }

@@ -27,6 +27,13 @@ func TestTokenNeverPrinted(t *testing.T) {
 	client, err := NewClient(cfg)
 	require.NoError(t, err)
 
+	unchecked := Configuration{BaseURL: "https://user:pw-secret@api.example.test/api/v1"}
+	for _, out := range []string{fmt.Sprintf("%v %+v %#v", unchecked, unchecked, unchecked), unchecked.String()} {
+		assert.NotContains(t, out, "pw-secret")
+	}
+	unparsable := Configuration{BaseURL: "https://user:pw-secret@api.example.test:bad/"}
+	assert.NotContains(t, unparsable.String(), "pw-secret")
+
 	var logged bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logged, nil))
 	logger.Info("config", "cfg", cfg, "client", client, "ptr", &cfg)
@@ -208,6 +215,7 @@ func TestTokenEchoedByServerIsRedacted(t *testing.T) {
 	ts.mux.HandleFunc("/users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
 		echoed := r.Header.Get("Authorization")
 		w.Header().Set("Location", "https://elsewhere.example/?token="+testToken)
+		w.Header().Set("X-Echo", echoed)
 		writeJSON(w, http.StatusBadRequest, `{"error":{"code":"BAD_REQUEST","message":"bad header `+echoed+`","details":{"header":"`+echoed+`"}}}`)
 	})
 	ts.mux.HandleFunc("/users/me/sessions/html", func(w http.ResponseWriter, r *http.Request) {
@@ -223,6 +231,8 @@ func TestTokenEchoedByServerIsRedacted(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "bad header Bearer [REDACTED]", apiErr.Message)
 	assert.Equal(t, map[string]any{"header": "Bearer [REDACTED]"}, apiErr.Details)
+	assert.Equal(t, "Bearer [REDACTED]", apiErr.Header.Get("X-Echo"))
+	assert.NotContains(t, fmt.Sprintf("%#v", apiErr), testToken)
 
 	client2, _ := setup(t, func(c *Configuration) { c.BaseURL = ts.URL + apiPrefix; c.MaxRetries = -1 })
 	_, err2 := client2.Sessions.RevokeSession(context.Background(), "html")

@@ -331,3 +331,17 @@ func TestHTTPResponseIsNilWhenNothingArrived(t *testing.T) {
 	require.Error(t, err)
 	assert.Nil(t, resp)
 }
+
+func TestWithHeaderAddsToConfigurationHeaders(t *testing.T) {
+	client, ts := setup(t, func(c *Configuration) { c.Headers = http.Header{"X-Trace": {"abc"}} })
+	var seen [][]string
+	ts.mux.HandleFunc("/users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Header.Values("X-Trace"))
+		writeJSON(w, http.StatusOK, "[]")
+	})
+	_, err := client.Sessions.ListSessions(context.Background(), WithHeader("X-Trace", "def"))
+	require.NoError(t, err)
+	_, err = client.Sessions.ListSessions(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, [][]string{{"abc", "def"}, {"abc"}}, seen, "the option adds for one call only")
+}

@@ -98,14 +98,20 @@ type pendingFault struct {
 	left    int // Unlimited, or the answers still to give
 }
 
-// Add appends faults to the queue. It panics if a Route is malformed or
-// a Count is less than Unlimited.
+// Add appends faults to the queue. Like httptest on a misused server, it
+// panics on a fault that is a mistake in the test itself, so that the test
+// fails where the fault is written rather than with a fault that never
+// fires: a malformed Route or one that includes BasePath, an unknown
+// Action, or a Count less than Unlimited.
 func (fs *Faults) Add(faults ...Fault) {
 	add := make([]*pendingFault, 0, len(faults))
 	for _, f := range faults {
 		method, pattern, err := parseRoute(f.Route)
 		if err != nil {
 			panic("vaulttest: " + err.Error())
+		}
+		if f.Action < 0 || int(f.Action) >= len(actionNames) {
+			panic(fmt.Sprintf("vaulttest: fault action %s is not one of the package's", f.Action))
 		}
 		left := f.Count
 		switch {
@@ -171,6 +177,10 @@ func parseRoute(s string) (method, pattern string, err error) {
 	}
 	if !strings.HasPrefix(s, "/") {
 		return "", "", fmt.Errorf("fault route %q: path must start with '/'", route)
+	}
+	if s == BasePath || strings.HasPrefix(s, BasePath+"/") {
+		// Such a fault would never fire: routes are relative to BasePath.
+		return "", "", fmt.Errorf("fault route %q: give the path relative to %s, such as %q", route, BasePath, strings.TrimPrefix(s, BasePath))
 	}
 	return method, s, nil
 }

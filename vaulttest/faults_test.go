@@ -195,7 +195,11 @@ func TestFaultAddPanicsOnBadInput(t *testing.T) {
 	tests := []vaulttest.Fault{
 		{Route: "users/me/sessions"},
 		{Route: "get /users/me/sessions"},
+		{Route: "/api/v1/users/me/sessions"},
+		{Route: "DELETE /api/v1/users/me/sessions/{sessionId}"},
 		{Count: -2},
+		{Action: vaulttest.HTMLBody + 1},
+		{Action: -1},
 	}
 	for _, f := range tests {
 		assert.Panics(t, func() { (&vaulttest.Faults{}).Add(f) }, "%+v", f)

@@ -21,6 +21,8 @@ import (
 // is shared by every user; each method acts for the user whose Vault
 // token it is given.
 type Accounts struct {
+	// Vault is the shared client of the Vault API; it needs no token of
+	// its own.
 	Vault *vault.Client
 }
 
