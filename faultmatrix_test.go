@@ -34,7 +34,7 @@ import (
 
 // attemptTimeout is the per-attempt timeout of the slow-server cases: long
 // enough for a loaded machine to answer a normal request in time.
-const attemptTimeout = 250 * time.Millisecond
+const attemptTimeout = 500 * time.Millisecond
 
 // faultCase is one row of the fault matrix.
 type faultCase struct {
