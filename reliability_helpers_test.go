@@ -1,14 +1,12 @@
 package vault_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -123,25 +121,6 @@ func assertAttempts(t *testing.T, f *fixture, op operation, want int) []vaulttes
 		assert.Equal(t, "Bearer "+secretToken, r.Header.Get("Authorization"))
 	}
 	return reqs
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of loggers
-// on the client's and the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // signalHandler is a slog.Handler that reports, on a channel, each record

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/internal/syncbuf"
 	"github.com/vault-dev/vault-go/vaulttest"
 )
 
@@ -68,7 +69,7 @@ func TestTokenNeverLeaksUnderFaults(t *testing.T) {
 			for _, op := range operations {
 				t.Run(cred.name+"/"+sf.name+"/"+op.name, func(t *testing.T) {
 					t.Parallel()
-					var logs syncBuffer
+					var logs syncbuf.Buffer
 					var cfg vault.Configuration
 					f := newFixture(t, func(c *vault.Configuration) {
 						c.RetryWaitMax = 5 * time.Millisecond

@@ -9,9 +9,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/vault-dev/vault-go/internal/syncbuf"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,29 +20,10 @@ import (
 	vault "github.com/vault-dev/vault-go"
 )
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of run and
-// the reads of a test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // mock is a vault-mock started by run in the background.
 type mock struct {
 	baseURL, token string
-	stderr         *syncBuffer
+	stderr         *syncbuf.Buffer
 	cancel         context.CancelFunc
 	exit           chan int
 }
@@ -50,7 +32,7 @@ func startMock(t *testing.T, args ...string) *mock {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
-	m := &mock{stderr: &syncBuffer{}, cancel: cancel, exit: make(chan int, 1)}
+	m := &mock{stderr: &syncbuf.Buffer{}, cancel: cancel, exit: make(chan int, 1)}
 	go func() {
 		code := run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), outW, m.stderr)
 		outW.Close()

@@ -10,9 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/vault-dev/vault-go/internal/syncbuf"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -105,14 +106,14 @@ func TestEndToEnd(t *testing.T) {
 type mockProcess struct {
 	cmd            *exec.Cmd
 	baseURL, token string
-	stderr         *lockedBuffer
+	stderr         *syncbuf.Buffer
 	exited         chan struct{} // closed once the process has exited
 }
 
 // startMockProcess starts vault-mock and reads the two lines it prints.
 func startMockProcess(t *testing.T, path string, args ...string) *mockProcess {
 	t.Helper()
-	m := &mockProcess{cmd: exec.Command(path, args...), stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	m := &mockProcess{cmd: exec.Command(path, args...), stderr: &syncbuf.Buffer{}, exited: make(chan struct{})}
 	m.cmd.Stderr = m.stderr
 	stdout, err := m.cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -176,23 +177,4 @@ func withoutVaultVariables(env []string) []string {
 		}
 	}
 	return out
-}
-
-// lockedBuffer is a bytes.Buffer safe for a process writing while a test
-// reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
-	"sync"
 	"testing"
+
+	"github.com/vault-dev/vault-go/internal/syncbuf"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,30 +12,11 @@ import (
 	"github.com/vault-dev/vault-go/vaulttest"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the concurrent writes of the
-// service's handlers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestLogsHoldNoToken(t *testing.T) {
 	api := vaulttest.NewServer()
 	t.Cleanup(api.Close)
 	alice := api.SeedDemo(vaulttest.Demo{UserID: "alice", Sessions: 3})
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	service := startService(t, api.URL, &logs)
 
 	api.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteListSessions, Status: http.StatusServiceUnavailable, Count: vaulttest.Unlimited})
