@@ -226,7 +226,6 @@ func TestCredentials(t *testing.T) {
 
 func TestNilContext(t *testing.T) {
 	client, ts := setup(t)
-	//lint:ignore SA1012 a nil context is what this test is about
 	var nilCtx context.Context
 	_, err := client.Sessions.ListSessions(nilCtx)
 	assert.ErrorIs(t, err, ErrInvalidArgument)
