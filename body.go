@@ -70,11 +70,16 @@ func (k *call) closeBody(resp *http.Response) {
 	if resp.Body == nil || resp.Body == http.NoBody {
 		return
 	}
-	k.drain = io.LimitedReader{R: resp.Body, N: min(k.client.maxBody, drainLimit)}
-	_, _ = io.Copy(io.Discard, &k.drain)
-	k.drain = io.LimitedReader{}
+	k.discard(resp.Body)
 	_ = resp.Body.Close()
 	resp.Body = http.NoBody
+}
+
+// discard reads and drops what is left of a body, up to a bound.
+func (k *call) discard(body io.Reader) {
+	k.drain = io.LimitedReader{R: body, N: min(k.client.maxBody, drainLimit)}
+	_, _ = io.Copy(io.Discard, &k.drain)
+	k.drain = io.LimitedReader{}
 }
 
 // readAPIError builds the *APIError of a non-2xx response. The error

@@ -72,7 +72,6 @@ func (c *Client) getCall(op operation, dec decoder) *call {
 func (c *Client) putCall(k *call) {
 	k.req = retryablehttp.Request{}
 	k.body = limitedReader{}
-	k.drain = io.LimitedReader{}
 	k.op, k.decode = operation{}, nil
 	k.retries, k.checked, k.wait, k.broke, k.result = 0, 0, 0, false, nil
 	c.calls.Put(k)
@@ -153,10 +152,14 @@ func (k *call) handleResponse(resp *http.Response) error {
 func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	// go-retryablehttp asks again after handleResponse ran; only a body
 	// lost in transit (err set) is news then.
-	repeated := k.checked == k.attempts() && err == nil
-	if !repeated {
+	again := k.checked == k.attempts()
+	repeated := again && err == nil
+	switch {
+	case !again:
 		k.checked = k.attempts()
-		k.logAttempt(ctx, resp, err)
+		k.log(ctx, slog.LevelDebug, "vault: attempt", resp, err)
+	case err != nil:
+		k.log(ctx, slog.LevelDebug, "vault: response body lost", nil, err)
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return false, ctxErr
@@ -191,11 +194,11 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 		return false, nil
 	}
 	k.wait = wait
-	k.logRetry(ctx, resp, err, wait)
+	k.log(ctx, slog.LevelInfo, "vault: retrying", resp, err, slog.Duration("wait", wait))
 	if resp != nil {
 		// go-retryablehttp drains only 4 KiB before closing; reading the
 		// rest of an error page keeps the connection in the pool.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, drainLimit))
+		k.discard(resp.Body)
 	}
 	return true, nil
 }
@@ -212,40 +215,23 @@ func (k *call) prepareRetry(*http.Request) error {
 	return nil
 }
 
-func (k *call) logAttempt(ctx context.Context, resp *http.Response, err error) {
+// log records one event of the call: its outcome is the status of resp
+// or, when err is set, the error.
+func (k *call) log(ctx context.Context, level slog.Level, msg string, resp *http.Response, err error, extra ...slog.Attr) {
 	l := k.client.logger
-	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
+	if l == nil || !l.Enabled(ctx, level) {
 		return
 	}
-	attrs := []slog.Attr{slog.String("operation", k.op.name), slog.Int("attempt", k.attempts())}
-	if err != nil {
+	attrs := append([]slog.Attr{slog.String("operation", k.op.name), slog.Int("attempt", k.attempts())}, extra...)
+	switch {
+	case err != nil:
 		attrs = append(attrs, slog.String("error", err.Error()))
-	} else {
+	case resp != nil:
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
-	l.LogAttrs(ctx, slog.LevelDebug, "vault: attempt", attrs...)
-}
-
-func (k *call) logRetry(ctx context.Context, resp *http.Response, err error, wait time.Duration) {
-	l := k.client.logger
-	if l == nil || !l.Enabled(ctx, slog.LevelInfo) {
-		return
-	}
-	attrs := []slog.Attr{slog.String("operation", k.op.name), slog.Int("attempt", k.attempts()), slog.Duration("wait", wait)}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
-	} else {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	}
-	l.LogAttrs(ctx, slog.LevelInfo, "vault: retrying", attrs...)
+	l.LogAttrs(ctx, level, msg, attrs...)
 }
 
 func (k *call) logStop(ctx context.Context, why string, wait time.Duration) {
-	l := k.client.logger
-	if l == nil || !l.Enabled(ctx, slog.LevelInfo) {
-		return
-	}
-	l.LogAttrs(ctx, slog.LevelInfo, "vault: not retrying",
-		slog.String("operation", k.op.name), slog.Int("attempt", k.attempts()),
-		slog.String("reason", why), slog.Duration("wait", wait))
+	k.log(ctx, slog.LevelInfo, "vault: not retrying", nil, nil, slog.String("reason", why), slog.Duration("wait", wait))
 }

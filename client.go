@@ -50,14 +50,12 @@ func NewClient(cfg Configuration) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.ContainsAny(cfg.AccessToken, "\r\n\x00") {
-		return nil, &ConfigError{Field: "AccessToken", Reason: "contains a line break or NUL"}
-	}
-	if strings.ContainsAny(cfg.TenantID, "\r\n\x00") {
-		return nil, &ConfigError{Field: "TenantID", Reason: "contains a line break or NUL"}
-	}
-	if strings.ContainsAny(cfg.UserAgent, "\r\n\x00") {
-		return nil, &ConfigError{Field: "UserAgent", Reason: "contains a line break or NUL"}
+	for _, f := range []struct{ name, value string }{
+		{"AccessToken", cfg.AccessToken}, {"TenantID", cfg.TenantID}, {"UserAgent", cfg.UserAgent},
+	} {
+		if breaksHeader(f.value) {
+			return nil, &ConfigError{Field: f.name, Reason: "contains a line break or NUL"}
+		}
 	}
 	for key, values := range cfg.Headers {
 		for _, v := range values {
@@ -252,7 +250,7 @@ func (c *Client) resolveToken(ctx context.Context, override string) (string, err
 		if token == "" {
 			return "", fmt.Errorf("%w: TokenSource returned an empty token", ErrNoCredential)
 		}
-		if strings.ContainsAny(token, "\r\n\x00") {
+		if breaksHeader(token) {
 			return "", fmt.Errorf("%w: TokenSource returned a token with a line break or NUL", ErrInvalidArgument)
 		}
 		return token, nil

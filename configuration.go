@@ -123,10 +123,16 @@ func checkHeader(key, value string) error {
 	if !validHeaderName(key) {
 		return fmt.Errorf("header name %q is not a valid token", key)
 	}
-	if strings.ContainsAny(value, "\r\n\x00") {
+	if breaksHeader(value) {
 		return fmt.Errorf("value of header %s contains a line break or NUL", canonical)
 	}
 	return nil
+}
+
+// breaksHeader reports whether a header value holds a line break or NUL,
+// which would end the header early or be refused by net/http.
+func breaksHeader(value string) bool {
+	return strings.ContainsAny(value, "\r\n\x00")
 }
 
 func validHeaderName(name string) bool {

@@ -3,7 +3,6 @@ package vault
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/google/go-querystring/query"
 )
@@ -46,7 +45,7 @@ func WithAccessToken(token string) RequestOption {
 		if token == "" {
 			return fmt.Errorf("%w: WithAccessToken with an empty token", ErrNoCredential)
 		}
-		if strings.ContainsAny(token, "\r\n\x00") {
+		if breaksHeader(token) {
 			return fmt.Errorf("%w: WithAccessToken with a token that holds a line break or NUL", ErrInvalidArgument)
 		}
 		o.token = token

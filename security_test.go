@@ -267,3 +267,26 @@ func TestLoggerRecordsAttemptEndedByDeadline(t *testing.T) {
 	assert.Contains(t, out, "attempt=1 error=", out)
 	assert.Contains(t, out, `msg="vault: call failed"`)
 }
+
+func TestLoggerRecordsBodyLostOnce(t *testing.T) {
+	var logged bytes.Buffer
+	client, ts := setup(t, func(c *Configuration) {
+		c.Logger = slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	ts.mux.HandleFunc("/users/me/sessions", sequence(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(`[{"id":"s1"`))
+		http.NewResponseController(w).Flush()
+		resetConnection(w, r)
+	}, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, sessionsJSON)
+	}))
+	_, err := client.Sessions.ListSessions(context.Background())
+	require.NoError(t, err)
+	out := logged.String()
+	assert.Equal(t, 1, strings.Count(out, `msg="vault: attempt" operation="list sessions" attempt=1 `), out)
+	assert.Equal(t, 1, strings.Count(out, `msg="vault: response body lost" operation="list sessions" attempt=1 error=`), out)
+	assert.Equal(t, 1, strings.Count(out, `msg="vault: retrying"`), out)
+	assert.Equal(t, 1, strings.Count(out, `msg="vault: attempt" operation="list sessions" attempt=2 status=200`), out)
+}
