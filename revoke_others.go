@@ -77,14 +77,9 @@ func (s *SessionsService) RevokeOtherSessions(ctx context.Context, opts ...Reque
 // checkRevokeOthersOptions applies opts to a scratch set, so that a bad
 // option fails before anything is sent, and refuses WithHTTPResponse.
 func checkRevokeOthersOptions(opts []RequestOption) error {
-	var ro requestOptions
-	for _, opt := range opts {
-		if opt == nil {
-			continue
-		}
-		if err := opt(&ro); err != nil {
-			return err
-		}
+	ro, err := applyOptions(opts)
+	if err != nil {
+		return err
 	}
 	if ro.response != nil {
 		return fmt.Errorf("%w: WithHTTPResponse does not apply to a method that makes many calls", ErrInvalidArgument)
