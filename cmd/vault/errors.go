@@ -128,7 +128,9 @@ func explainAPIError(op operation, e *vault.APIError, cfg config) failure {
 }
 
 // apiSummary describes an *APIError without the "vault: operation" prefix
-// its Error method has, such as "404 NOT_FOUND: Session not found".
+// its Error method has, such as "404 NOT_FOUND: Session not found". It is
+// not APIError.Error: the wait the server asked for goes into the hint
+// instead, and the request ID support staff ask for is added.
 func apiSummary(e *vault.APIError) string {
 	s := strconv.Itoa(e.StatusCode)
 	if e.Code != "" {
