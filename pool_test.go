@@ -18,9 +18,12 @@ import (
 const (
 	poolGoroutines = 32
 	poolCalls      = 10_000
-	// poolMaxConns is about one connection per goroutine, with room for
-	// the few a busy scheduler makes the pool open early.
-	poolMaxConns = 40
+	// poolMaxConns is two connections per goroutine. A pool that is
+	// reused stays near one per goroutine; one that churns opens one per
+	// call, thousands here. On a loaded machine net/http may dial a new
+	// connection while an idle one is on its way back to the pool, which
+	// is still reuse, so the bound leaves room for that.
+	poolMaxConns = 2 * poolGoroutines
 )
 
 // callConcurrently makes n calls from poolGoroutines goroutines and
