@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/vault-dev/vault-go/internal/redact"
 )
 
 // errorBodyLimit bounds how much of an error response is read: the API's
@@ -82,50 +83,45 @@ func (k *call) discard(body io.Reader) {
 	k.drain = io.LimitedReader{}
 }
 
-// readAPIError builds the *APIError of a non-2xx response. The error
-// result is a transport failure while reading the body.
+// readAPIError builds the *APIError of a non-2xx response. A body lost in
+// transit does not lose the status: the error is built from what arrived,
+// and lost reports the read failure, for the log.
 //
 // A server that quotes the caller's token back, as some echo the request
 // in their errors, must not put it into an error message: every
-// occurrence of secret in the body is replaced before the body is parsed.
-func readAPIError(resp *http.Response, op string, maxBody int64, secret string) (*APIError, error) {
+// occurrence of secret in the body and headers is replaced before the
+// body is parsed.
+func readAPIError(resp *http.Response, op string, maxBody int64, secret string) (e *APIError, lost error) {
 	limit := int64(errorBodyLimit)
 	if maxBody < limit {
 		limit = maxBody
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil {
-		return nil, fmt.Errorf("reading response body: %w", err)
+		lost = fmt.Errorf("reading response body: %w", err)
 	}
-	header := resp.Header
-	if secret != "" {
-		data = bytes.ReplaceAll(data, []byte(secret), []byte("[REDACTED]"))
-		header = redactHeader(header, secret)
-	}
-	e := &APIError{
+	data = redact.Bytes(data, secret)
+	e = &APIError{
 		Operation:  op,
 		StatusCode: resp.StatusCode,
 		RequestID:  resp.Header.Get("X-Request-Id"),
-		Header:     header,
+		Header:     redact.Header(resp.Header, secret),
 	}
 	e.RateLimit, _ = ParseRateLimit(resp.Header)
 	e.RetryAfter, _ = serverWait(resp, time.Now())
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		e.Message = "the server answered with a redirect, which the SDK does not follow"
 		if loc := resp.Header.Get("Location"); loc != "" {
-			if secret != "" {
-				loc = strings.ReplaceAll(loc, secret, "[REDACTED]")
-			}
-			e.Message += " (Location: " + excerpt(loc) + ")"
+			e.Message += " (Location: " + excerpt(redact.String(loc, secret)) + ")"
 		}
-		return e, nil
+		return e, lost
 	}
 	if env, ok := parseErrorEnvelope(data); ok {
 		e.Code, e.Message, e.Details = env.Code, env.Message, env.Details
 	} else {
 		e.Body = excerpt(string(data))
 	}
-	return e, nil
+	return e, lost
 }
 
 // parseErrorEnvelope parses the API's {"error":{...}} body. It fails for
@@ -171,26 +167,4 @@ func bearerToken(req *http.Request) string {
 	}
 	token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
 	return token
-}
-
-// redactHeader returns h, or a copy of it with secret replaced wherever a
-// value holds it.
-func redactHeader(h http.Header, secret string) http.Header {
-	for _, values := range h {
-		for _, v := range values {
-			if !strings.Contains(v, secret) {
-				continue
-			}
-			clean := make(http.Header, len(h))
-			for k, vs := range h {
-				out := make([]string, len(vs))
-				for i, v := range vs {
-					out[i] = strings.ReplaceAll(v, secret, "[REDACTED]")
-				}
-				clean[k] = out
-			}
-			return clean
-		}
-	}
-	return h
 }

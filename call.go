@@ -6,35 +6,45 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 )
 
 // call carries one operation through go-retryablehttp's retry loop. The
-// loop's hooks are its methods: checkRetry decides, with the context at
-// hand, whether and how long to wait; backoff returns that wait;
-// prepareRetry counts attempts; handleResponse reads the final body inside
-// the loop, so that a connection lost mid-body is retried like one lost
-// before the response.
+// loop sends the attempts and sleeps between them; every decision is the
+// call's, made once per attempt in checkRetry, the loop's CheckRetry hook:
+//
+//   - settle (attempt.go) reads the attempt's answer in full and makes it
+//     the call's result so far;
+//   - ambiguous (attempt.go) tells whether the attempt may have changed
+//     the server's state although its answer was lost;
+//   - nextRetry (retry.go) decides whether to retry, how long to wait and
+//     whether the retry spends the Client's retry budget;
+//   - outcome (below) turns the last result into what the caller gets.
 //
 // A Client keeps finished calls in a pool: the hooks are bound to their
 // call once, so a call to the API does not allocate them again.
 type call struct {
-	client  *Client
-	rc      retryablehttp.Client
-	req     retryablehttp.Request
-	handler retryablehttp.ResponseHandlerFunc // handleResponse, bound once
-	body    limitedReader                     // the 2xx body being decoded
-	drain   io.LimitedReader                  // what closeBody discards
+	client *Client
+	rc     retryablehttp.Client
+	req    retryablehttp.Request
+	wrote  func(httptrace.WroteRequestInfo) // onWrote, bound once
+	body   limitedReader                    // the 2xx body being decoded
+	drain  io.LimitedReader                 // what discard drops
 
-	op      operation
-	decode  decoder
-	retries int           // retries started so far
-	checked int           // the last attempt checkRetry has seen
-	wait    time.Duration // the wait checkRetry chose for the next retry
-	broke   bool          // a retry was refused for want of budget
-	result  error         // the outcome handleResponse built from the final body
+	op         operation
+	decode     decoder
+	retries    int           // retries started so far
+	written    atomic.Bool   // the current attempt's request was written in full
+	lostAnswer bool          // an earlier attempt may have been applied, its answer lost
+	spent      int           // retries paid from the retry budget
+	waiting    bool          // checkRetry chose a retry that has not started
+	wait       time.Duration // the wait checkRetry chose
+	broke      bool          // a retry was refused for want of budget
+	result     error         // what the last attempt came to
 }
 
 // decoder decodes a 2xx body into the result of an operation.
@@ -54,7 +64,7 @@ func newCall(c *Client) *call {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		PrepareRetry: k.prepareRetry,
 	}
-	k.handler = k.handleResponse
+	k.wrote = k.onWrote
 	return k
 }
 
@@ -73,36 +83,78 @@ func (c *Client) putCall(k *call) {
 	k.req = retryablehttp.Request{}
 	k.body = limitedReader{}
 	k.op, k.decode = operation{}, nil
-	k.retries, k.checked, k.wait, k.broke, k.result = 0, 0, 0, false, nil
+	k.retries, k.spent, k.wait, k.result = 0, 0, 0, nil
+	k.lostAnswer, k.waiting, k.broke = false, false, false
+	k.written.Store(false)
 	c.calls.Put(k)
 }
 
 // attempts is how many attempts the call has made so far.
 func (k *call) attempts() int { return k.retries + 1 }
 
+// traced returns ctx with a trace that records whether the request was
+// written in full, for an operation that changes state: a lost answer to
+// such a request leaves its outcome open (see ambiguous).
+func (k *call) traced(ctx context.Context) context.Context {
+	if !k.op.changesState() {
+		return ctx
+	}
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: k.wrote})
+}
+
+// onWrote is the WroteRequest hook of traced. net/http calls it before
+// RoundTrip returns an error for the attempt.
+func (k *call) onWrote(info httptrace.WroteRequestInfo) {
+	if info.Err == nil {
+		k.written.Store(true)
+	}
+}
+
 // run sends req, which has no body, and returns the final response (its
 // body already read and closed) with the call's error, if any.
 func (k *call) run(req *http.Request) (*http.Response, error) {
 	k.req = retryablehttp.Request{Request: req}
-	k.req.SetResponseHandler(k.handler)
 	resp, err := k.rc.Do(&k.req)
 	if resp != nil {
 		k.closeBody(resp)
 	}
-	if err != nil {
-		err = &opError{op: k.op.name, err: err}
-	} else {
-		err = k.result
+	if k.waiting {
+		// The loop ended in a wait, on the context: the error is the
+		// context's, and there is no final response.
+		return nil, k.settleBudget(&opError{op: k.op.name, err: err})
 	}
+	return resp, k.settleBudget(k.outcome(req.Context()))
+}
+
+// outcome is the error the caller gets for the last attempt's result.
+// A 404 to a revoke, or a 401 to a logout, after an attempt that may have
+// been applied is the change already made: the call succeeds, and its
+// message says so.
+func (k *call) outcome(ctx context.Context) error {
+	var apiErr *APIError
+	if !k.lostAnswer || k.op.doneStatus == 0 || !errors.As(k.result, &apiErr) || apiErr.StatusCode != k.op.doneStatus {
+		return k.result
+	}
+	if m, ok := k.decode.(*messageBody); ok {
+		m.Message = MessageEarlierAttemptApplied
+	}
+	k.log(ctx, slog.LevelInfo, "vault: earlier attempt took effect", nil, nil,
+		slog.Int("status", apiErr.StatusCode))
+	return nil
+}
+
+// settleBudget pays the call's retries back, or earns tokens, when it
+// succeeded, and marks an error caused by an empty budget.
+func (k *call) settleBudget(err error) error {
 	switch {
-	case err == nil && k.retries > 0:
+	case err == nil && k.spent > 0:
 		k.client.budget.refund()
-	case err == nil:
+	case err == nil && k.retries == 0:
 		k.client.budget.earn()
-	case k.broke:
-		err = &budgetError{last: err}
+	case err != nil && k.broke:
+		return &budgetError{last: err}
 	}
-	return resp, err
+	return err
 }
 
 // budgetError is the error of a call stopped by an empty retry budget.
@@ -114,92 +166,27 @@ func (e *budgetError) Error() string {
 
 func (e *budgetError) Unwrap() []error { return []error{ErrRetryBudgetExhausted, e.last} }
 
-// handleResponse turns the final response into the call's result. It
-// returns an error only when reading the body failed in transit; that
-// error goes back to checkRetry like a failed attempt.
-func (k *call) handleResponse(resp *http.Response) error {
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		body := &k.body
-		body.reset(resp.Body, k.client.maxBody)
-		err := k.decode.decode(body)
-		switch {
-		case err == nil:
-			k.result = nil
-		case errors.Is(err, ErrResponseTooLarge):
-			k.result = &opError{op: k.op.name, err: err}
-		case body.readErr != nil:
-			return body.readErr
-		default:
-			k.result = &DecodeError{Operation: k.op.name, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
-		}
-		k.closeBody(resp)
-		return nil
-	}
-	apiErr, err := readAPIError(resp, k.op.name, k.client.maxBody, bearerToken(resp.Request))
-	if err != nil {
-		return err
-	}
-	apiErr.Attempts = k.attempts()
-	k.result = apiErr
-	k.closeBody(resp)
-	return nil
-}
-
-// checkRetry is go-retryablehttp's CheckRetry. It retries network errors
-// and retryable statuses while attempts remain, unless the wait would be
-// longer than RetryWaitMax or outlast the context: then the call ends at
-// once with what it has, rather than sleeping towards a certain failure.
+// checkRetry is go-retryablehttp's CheckRetry, called once per attempt
+// with its response or transport error. It settles the attempt and
+// decides what comes next. It always answers false with a nil error when
+// the call ends: the call's result, not go-retryablehttp's, is what the
+// caller gets.
 func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	// go-retryablehttp asks again after handleResponse ran; only a body
-	// lost in transit (err set) is news then.
-	again := k.checked == k.attempts()
-	repeated := again && err == nil
-	switch {
-	case !again:
-		k.checked = k.attempts()
-		k.log(ctx, slog.LevelDebug, "vault: attempt", resp, err)
-	case err != nil:
-		k.log(ctx, slog.LevelDebug, "vault: response body lost", nil, err)
+	a := k.settle(ctx, resp, err)
+	if k.ambiguous(a) {
+		k.lostAnswer = true
+	}
+	wait, retry := k.nextRetry(ctx, a)
+	if !retry {
+		return false, nil
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return false, ctxErr
-	}
-	if repeated {
+		// Cancelled before the wait could start: the context's error is
+		// the call's, as it would be during the wait.
+		k.result = &opError{op: k.op.name, err: ctxErr}
 		return false, nil
 	}
-	var retry bool
-	if err != nil {
-		retry = retryableError(ctx, err)
-	} else {
-		retry = retryableStatus(resp.StatusCode)
-	}
-	if !retry || k.retries >= k.client.maxRetries {
-		return false, nil
-	}
-	wait, fromServer := serverWait(resp, time.Now())
-	if fromServer && wait > k.client.retryWaitMax {
-		k.logStop(ctx, "server asked for a wait longer than RetryWaitMax", wait)
-		return false, nil
-	}
-	if !fromServer {
-		wait = backoff(k.client.retryWaitMin, k.client.retryWaitMax, k.retries+1)
-	}
-	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-		k.logStop(ctx, "the wait would outlast the context's deadline", wait)
-		return false, nil
-	}
-	if !k.client.budget.spend() {
-		k.broke = true
-		k.logStop(ctx, "the client-side retry budget is exhausted", wait)
-		return false, nil
-	}
-	k.wait = wait
-	k.log(ctx, slog.LevelInfo, "vault: retrying", resp, err, slog.Duration("wait", wait))
-	if resp != nil {
-		// go-retryablehttp drains only 4 KiB before closing; reading the
-		// rest of an error page keeps the connection in the pool.
-		k.discard(resp.Body)
-	}
+	k.wait, k.waiting = wait, true
 	return true, nil
 }
 
@@ -208,10 +195,12 @@ func (k *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duratio
 	return k.wait
 }
 
-// prepareRetry is go-retryablehttp's PrepareRetry, called before each
-// retry.
+// prepareRetry is go-retryablehttp's PrepareRetry, called as each retry
+// starts.
 func (k *call) prepareRetry(*http.Request) error {
 	k.retries++
+	k.waiting = false
+	k.written.Store(false)
 	return nil
 }
 

@@ -168,13 +168,22 @@ func (c Client) LogValue() slog.Value {
 type operation struct {
 	name   string // as in errors: "revoke session"
 	method string
+	// doneStatus is the status that, after an attempt whose answer was
+	// lost, shows the change is already made: 404 to a revoke (the
+	// session is gone), 401 to a logout of all sessions (the token is).
+	// Zero for an operation without one.
+	doneStatus int
 }
 
 var (
 	opListSessions      = operation{name: "list sessions", method: http.MethodGet}
-	opLogoutAllSessions = operation{name: "logout all sessions", method: http.MethodDelete}
-	opRevokeSession     = operation{name: "revoke session", method: http.MethodDelete}
+	opLogoutAllSessions = operation{name: "logout all sessions", method: http.MethodDelete, doneStatus: http.StatusUnauthorized}
+	opRevokeSession     = operation{name: "revoke session", method: http.MethodDelete, doneStatus: http.StatusNotFound}
 )
+
+// changesState reports whether the operation changes the server's state,
+// so that an attempt whose answer was lost may still have taken effect.
+func (op operation) changesState() bool { return op.method != http.MethodGet }
 
 // do runs one operation: it builds the request, sends it with retries and
 // hands a 2xx body to dec. Every other outcome becomes an error that names
@@ -192,11 +201,13 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 		return &opError{op: op.name, err: err}
 	}
 
+	k := c.getCall(op, dec)
+	defer c.putCall(k)
 	target := c.baseURL + path
 	if ro.query != "" {
 		target += "?" + ro.query
 	}
-	req, err := http.NewRequestWithContext(ctx, op.method, target, nil)
+	req, err := http.NewRequestWithContext(k.traced(ctx), op.method, target, nil)
 	if err != nil {
 		return &opError{op: op.name, err: fmt.Errorf("%w: %v", ErrInvalidArgument, err)}
 	}
@@ -212,7 +223,6 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	}
 	req.Header["Authorization"] = auth
 
-	k := c.getCall(op, dec)
 	resp, err := k.run(req)
 	if ro.response != nil {
 		*ro.response = withoutCredential(resp)
@@ -220,7 +230,6 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	if err != nil {
 		c.logFailure(ctx, op, req, k.attempts(), err)
 	}
-	c.putCall(k)
 	return err
 }
 

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -9,6 +10,66 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 )
+
+// nextRetry decides what follows an attempt: whether to retry, and after
+// how long a wait. It retries network errors, bodies lost in transit and
+// retryable statuses while attempts remain, unless the wait would be
+// longer than RetryWaitMax or outlast the context: then the call ends at
+// once with what it has, rather than sleeping towards a certain failure.
+// A retry that spendsBudget must also find the Client's retry budget not
+// empty.
+func (k *call) nextRetry(ctx context.Context, a attempt) (time.Duration, bool) {
+	if !retryable(ctx, a) || k.retries >= k.client.maxRetries {
+		return 0, false
+	}
+	wait, fromServer := serverWait(a.resp, time.Now())
+	if fromServer && wait > k.client.retryWaitMax {
+		k.logStop(ctx, "server asked for a wait longer than RetryWaitMax", wait)
+		return 0, false
+	}
+	if !fromServer {
+		wait = backoff(k.client.retryWaitMin, k.client.retryWaitMax, k.retries+1)
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		k.logStop(ctx, "the wait would outlast the context's deadline", wait)
+		return 0, false
+	}
+	if spendsBudget(a, fromServer) {
+		if !k.client.budget.spend() {
+			k.broke = true
+			k.logStop(ctx, "the client-side retry budget is exhausted", wait)
+			return 0, false
+		}
+		k.spent++
+	}
+	k.log(ctx, slog.LevelInfo, "vault: retrying", a.resp, a.err, slog.Duration("wait", wait))
+	return wait, true
+}
+
+// retryable reports whether an attempt is worth another: a transport
+// failure or a body lost in transit that retryableError accepts, or a
+// retryableStatus. A non-retryable status whose body was lost is not
+// retried: its status is the answer.
+func retryable(ctx context.Context, a attempt) bool {
+	switch {
+	case a.resp == nil:
+		return retryableError(ctx, a.err)
+	case a.succeeded():
+		return a.err != nil && retryableError(ctx, a.err)
+	default:
+		return retryableStatus(a.resp.StatusCode)
+	}
+}
+
+// spendsBudget reports whether a retry draws on the Client's retry
+// budget, which protects an API in an outage from a fleet of retrying
+// callers. A 429 that says how long to wait is no outage: rate limits are
+// per token, and the server has told this caller when to come back, so
+// one user's rate limit must not spend every other user's retries. Every
+// other retry (5xx, a 429 without a wait, a network failure) spends.
+func spendsBudget(a attempt, serverAskedWait bool) bool {
+	return !(serverAskedWait && a.resp != nil && a.resp.StatusCode == http.StatusTooManyRequests)
+}
 
 // retryableStatus reports whether a response status is worth another
 // attempt: rate limiting and the server errors that are usually transient.

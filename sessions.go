@@ -12,6 +12,17 @@ import (
 // sessionsPath is the Sessions API's collection, relative to the base URL.
 const sessionsPath = "/users/me/sessions"
 
+// MessageEarlierAttemptApplied is the Message of a RevokeSession or
+// LogoutAllSessions result that the SDK infers rather than reads. When an
+// attempt's answer is lost after the request reached the API (the
+// connection drops, the 200's body is cut, a gateway answers 502 or 504)
+// the SDK retries; if the retry answers 404 to a revoke, or 401 to a
+// logout, the change was made by the earlier attempt, and the call
+// succeeds with this message. WithHTTPResponse still captures the real
+// last response, and the Logger gets the record
+// "vault: earlier attempt took effect".
+const MessageEarlierAttemptApplied = "Done by an earlier attempt whose answer was lost"
+
 // SessionsService is the Sessions API: the sessions of the user whose
 // token makes the call. Reach it through Client.Sessions.
 type SessionsService struct {
@@ -39,6 +50,10 @@ func (s *SessionsService) ListSessions(ctx context.Context, opts ...RequestOptio
 // LogoutAllSessions revokes every session of the caller, the current one
 // included: the token that made the call stops working.
 //
+// A 401 is an *APIError matching ErrUnauthorized, unless an earlier
+// attempt of the same call may have logged out already (its answer was
+// lost): then the call succeeds with MessageEarlierAttemptApplied.
+//
 // API: DELETE /users/me/sessions (logoutAllSessions).
 func (s *SessionsService) LogoutAllSessions(ctx context.Context, opts ...RequestOption) (*MessageResponse, error) {
 	return s.client.doMessage(ctx, opLogoutAllSessions, sessionsPath, opts)
@@ -46,7 +61,9 @@ func (s *SessionsService) LogoutAllSessions(ctx context.Context, opts ...Request
 
 // RevokeSession revokes one session of the caller, signing that device
 // out. A session that does not exist, or belongs to another user, is an
-// *APIError matching ErrNotFound. An ID that is empty, blank, "." or "..",
+// *APIError matching ErrNotFound, unless an earlier attempt of the same
+// call may have revoked it (its answer was lost): then the call succeeds
+// with MessageEarlierAttemptApplied. An ID that is empty, blank, "." or "..",
 // or that holds a slash, backslash or control character, is refused with
 // ErrInvalidArgument before anything is sent: no ID can reach another
 // route than this session's.

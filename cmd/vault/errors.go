@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/internal/redact"
 )
 
 // Exit codes of the command.
@@ -37,15 +38,14 @@ type failure struct {
 }
 
 // fail prints msg and hint to stderr as one line and returns code. The
-// token, if known, is blanked out, so that no path can print it.
+// token, if known and long enough to be a secret, is blanked out, so that
+// no path can print it.
 func (c *cli) fail(code int, token, msg, hint string) int {
 	line := "vault: " + msg
 	if hint != "" {
 		line += " (hint: " + hint + ")"
 	}
-	if token != "" {
-		line = strings.ReplaceAll(line, token, "[REDACTED]")
-	}
+	line = redact.String(line, token)
 	fmt.Fprintln(c.stderr, line)
 	return code
 }
