@@ -74,8 +74,9 @@ type APIError struct {
 	RetryAfter time.Duration
 	// RateLimit holds the X-RateLimit-* headers of the response.
 	RateLimit RateLimit
-	// Attempts is how many attempts the call made. A 404 from a revoke that
-	// took more than one attempt may mean an earlier attempt succeeded.
+	// Attempts is how many attempts the call made. When an earlier attempt
+	// may have been applied, a 404 to a revoke or a 401 to a logout is not
+	// returned as an error: see MessageEarlierAttemptApplied.
 	Attempts int
 	// Header is the full header of the last response.
 	Header http.Header
