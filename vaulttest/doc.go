@@ -50,6 +50,21 @@
 //
 //	srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 503, Count: 2})
 //
+// A fault selects requests by route, by session ([Fault.SessionID]), by
+// bearer token or by user, and [ApplyThenReset] and [ApplyThenCutBody]
+// make a request's change and then lose its answer, as a network can:
+//
+//	srv.Faults().Add(vaulttest.Fault{SessionID: devices[1].ID, Action: vaulttest.ApplyThenReset})
+//
+// [Faults.Add] panics on a fault that could never fire, such as a Route
+// with a concrete session ID; [Fault.Validate] returns the same error,
+// for faults that come from elsewhere than the test's own code.
+//
+// A reset fault always reaches the client as a failed request: on a
+// reused keep-alive connection the server sends a status line before the
+// reset, so that the client cannot replay the request silently (see
+// [ResetBeforeResponse]).
+//
 // [Handler] holds the same logic without a listener, for mounting on an
 // http.Server of one's own; cmd/vault-mock serves it as a command.
 package vaulttest

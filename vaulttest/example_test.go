@@ -86,3 +86,51 @@ func ExampleFaults() {
 	// 200 Retry-After=""
 	// revoked: true attempts: 3
 }
+
+func ExampleFaults_lostAnswer() {
+	srv := vaulttest.NewServer()
+	defer srv.Close()
+	devices := srv.SeedDemo(vaulttest.Demo{Sessions: 2})
+	me, other := devices[0], devices[1]
+
+	// The revocation of the other device is made, but its answer never
+	// arrives: the connection is reset instead.
+	srv.Faults().Add(vaulttest.Fault{
+		Route:     vaulttest.RouteRevokeSession,
+		SessionID: other.ID,
+		Action:    vaulttest.ApplyThenReset,
+	})
+
+	for i := 0; i < 2; i++ {
+		req, err := http.NewRequest(http.MethodDelete, srv.URL+"/users/me/sessions/"+other.ID, nil)
+		if err != nil {
+			panic(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+me.Token)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			fmt.Println("attempt", i+1, "failed")
+			continue
+		}
+		resp.Body.Close()
+		fmt.Println("attempt", i+1, resp.Status)
+	}
+	s, _ := srv.Session(other.ID)
+	fmt.Println("revoked:", s.Revoked)
+	for _, r := range srv.Requests() {
+		fmt.Println(r.Method, r.Status, "fault:", r.Fault)
+	}
+	// Output:
+	// attempt 1 failed
+	// attempt 2 404 Not Found
+	// revoked: true
+	// DELETE 200 fault: true
+	// DELETE 404 fault: false
+}
+
+func ExampleFault_Validate() {
+	f := vaulttest.Fault{Route: "DELETE /api/v1/users/me/sessions/ses_1", Status: http.StatusServiceUnavailable}
+	fmt.Println(f.Validate())
+	// Output:
+	// fault Route "DELETE /api/v1/users/me/sessions/ses_1": routes are relative to the base path /api/v1; a route is a pattern, and SessionID selects one session; write Route "DELETE /users/me/sessions/{sessionId}" with SessionID "ses_1"
+}

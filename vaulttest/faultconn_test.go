@@ -128,26 +128,23 @@ func TestFaultBodies(t *testing.T) {
 	tests := []struct {
 		name        string
 		fault       vaulttest.Fault
+		path        string
 		status      int
 		contentType string
 		contains    string
 	}{
-		{"truncated", vaulttest.Fault{Action: vaulttest.TruncateBody}, 200, "application/json", `[{"id":`},
-		{"truncated error", vaulttest.Fault{Action: vaulttest.TruncateBody, Route: "/nowhere"}, 404, "application/json", `{"error":`},
-		{"proxy page", vaulttest.Fault{Action: vaulttest.ProxyHTML}, 502, "text/html; charset=utf-8", "502 Bad Gateway"},
-		{"proxy page, other status", vaulttest.Fault{Action: vaulttest.ProxyHTML, Status: 504}, 504, "text/html; charset=utf-8", "<html>"},
-		{"html page", vaulttest.Fault{Action: vaulttest.HTMLBody}, 200, "text/html; charset=utf-8", "<!DOCTYPE html>"},
+		{"truncated", vaulttest.Fault{Action: vaulttest.TruncateBody}, "/users/me/sessions", 200, "application/json", `[{"id":`},
+		{"truncated error", vaulttest.Fault{Action: vaulttest.TruncateBody}, "/nowhere", 404, "application/json", `{"error":`},
+		{"proxy page", vaulttest.Fault{Action: vaulttest.ProxyHTML}, "/users/me/sessions", 502, "text/html; charset=utf-8", "502 Bad Gateway"},
+		{"proxy page, other status", vaulttest.Fault{Action: vaulttest.ProxyHTML, Status: 504}, "/users/me/sessions", 504, "text/html; charset=utf-8", "<html>"},
+		{"html page", vaulttest.Fault{Action: vaulttest.HTMLBody}, "/users/me/sessions", 200, "text/html; charset=utf-8", "<!DOCTYPE html>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := newServer(t)
 			me := srv.SeedDemo(vaulttest.Demo{})[0]
 			srv.Faults().Add(tt.fault)
-			path := "/users/me/sessions"
-			if tt.fault.Route != "" {
-				path = tt.fault.Route
-			}
-			r := call(t, srv.Client(), http.MethodGet, srv.URL+path, me.Token)
+			r := call(t, srv.Client(), http.MethodGet, srv.URL+tt.path, me.Token)
 			assert.Equal(t, tt.status, r.status)
 			assert.Equal(t, tt.contentType, r.header.Get("Content-Type"))
 			assert.Contains(t, string(r.body), tt.contains)

@@ -3,7 +3,6 @@ package vaulttest
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 )
@@ -15,59 +14,111 @@ const Unlimited = -1
 // FaultAction is what an injected fault does to a response.
 type FaultAction int
 
-// Fault actions.
+// Fault actions. Every action works on every route.
 const (
 	// Respond answers with Fault.Status and a JSON error body whose code
 	// follows the status (SERVICE_UNAVAILABLE for 503, RATE_LIMITED for
-	// 429, INTERNAL_ERROR for 500, ...). With Status zero the request is
-	// served normally, after the fault's latency and with its headers.
+	// 429, INTERNAL_ERROR for 500, ...). Status is an error status, 400
+	// to 599, or a redirect, 300 to 399 but 304 (set Location with
+	// Header). With Status zero the request is served normally, after
+	// the fault's latency and with its headers.
 	Respond FaultAction = iota
-	// ResetBeforeResponse resets the connection (TCP RST) before any
-	// byte of the response is sent.
+	// ResetBeforeResponse resets the connection (TCP RST) after reading
+	// the request and before its response; the request changes nothing.
+	// It takes no Status.
+	//
+	// On a connection's first request no byte of a response is sent. On
+	// a later request of a kept-alive connection the server first sends
+	// the status line of the answer the request would have had, such as
+	// "HTTP/1.1 200 OK", and no header: an HTTP client may replay a
+	// request that fails on a reused connection before any byte of an
+	// answer (net/http does so for GET), which would hide the fault.
+	// Either way the client sees the faulted request fail, with a
+	// connection reset or an unexpected EOF, and gets no response. A
+	// Handler whose server does not call Handler.ConnState treats every
+	// request as a later one.
 	ResetBeforeResponse
 	// ResetMidBody sends the status line, the headers with the full
 	// Content-Length and half of the body the request would have had,
-	// then resets the connection.
+	// then resets the connection. The request changes nothing. Status,
+	// 200 or 400 to 599, replaces the status line.
 	ResetMidBody
 	// TruncateBody sends the response the request would have had with
 	// the body cut in half and a Content-Length matching the cut body,
-	// so the body is received completely but is not valid JSON.
+	// so the body is received completely but is not valid JSON. The
+	// request changes nothing. Status, 200 or 400 to 599, replaces the
+	// status.
 	TruncateBody
-	// ProxyHTML answers 502 (or Fault.Status) with an HTML page such as
-	// a reverse proxy sends when the service behind it is down.
+	// ProxyHTML answers 502 (or Fault.Status: 200 or 400 to 599) with an
+	// HTML page such as a reverse proxy sends when the service behind it
+	// is down.
 	ProxyHTML
-	// HTMLBody answers 200 (or Fault.Status) with an HTML page, such as
-	// a captive portal or a login page sends.
+	// HTMLBody answers 200 (or Fault.Status: 400 to 599) with an HTML
+	// page, such as a captive portal or a login page sends.
 	HTMLBody
+	// ApplyThenReset serves the request as usual, state change
+	// included (a revocation, a logout of all sessions; for a list only
+	// the caller's last activity and the rate-limit count), then resets
+	// the connection instead of sending the answer: the change happened
+	// but its answer is lost. Requests records the status of the lost
+	// answer. It takes no Status. What the client receives is as for
+	// ResetBeforeResponse: nothing on a connection's first request, the
+	// status line of the lost answer on a later one.
+	ApplyThenReset
+	// ApplyThenCutBody serves the request as usual, state change
+	// included, and sends its status line and headers with the full
+	// Content-Length, then half of the body, then resets the connection:
+	// the change happened but the client cannot read its answer.
+	// Requests records the status sent. Status, 200 or 400 to 599,
+	// replaces the status line.
+	ApplyThenCutBody
 )
 
-var actionNames = [...]string{"Respond", "ResetBeforeResponse", "ResetMidBody", "TruncateBody", "ProxyHTML", "HTMLBody"}
+var actionNames = [...]string{"Respond", "ResetBeforeResponse", "ResetMidBody", "TruncateBody", "ProxyHTML", "HTMLBody", "ApplyThenReset", "ApplyThenCutBody"}
 
 // String returns the name of the action.
 func (a FaultAction) String() string {
-	if a >= 0 && int(a) < len(actionNames) {
+	if a.known() {
 		return actionNames[a]
 	}
 	return fmt.Sprintf("FaultAction(%d)", int(a))
 }
 
+func (a FaultAction) known() bool { return a >= 0 && int(a) < len(actionNames) }
+
 // Fault describes a deterministic failure for the next matching requests.
-// A faulted request does not change the server's state, except for
-// Respond with Status zero, which serves the request normally after the
-// latency. Faulted requests are recorded by Requests, with Fault set.
+// A faulted request does not change the server's state, except with
+// Respond and Status zero, which serves the request normally after the
+// latency, and with ApplyThenReset and ApplyThenCutBody, which make the
+// change and lose its answer. Faulted requests are recorded by Requests,
+// with Fault set.
+//
+// A request matches a fault when it matches every selector the fault
+// sets: Route, SessionID, Token and UserID. A fault that sets none
+// matches every request.
 type Fault struct {
-	// Route selects the requests the fault applies to: empty for every
-	// request, a path pattern relative to BasePath such as
-	// "/users/me/sessions/{sessionId}" for every method on it, or a
-	// method and a pattern such as RouteRevokeSession. A path that is not
-	// a route of the API matches requests to exactly that path.
+	// Route selects the requests by route: a path pattern relative to
+	// BasePath, "/users/me/sessions" or "/users/me/sessions/{sessionId}",
+	// for every method on it, or a method and a pattern, as in the Route
+	// constants. Empty matches every route, including paths the API does
+	// not serve. Validate refuses any other value.
 	Route string
+	// SessionID selects the revocation of the session with this ID:
+	// requests to "/users/me/sessions/{sessionId}" whose {sessionId} is
+	// this ID. The session does not have to exist.
+	SessionID string
+	// Token selects the requests whose bearer token is this token.
+	Token string
+	// UserID selects the requests whose bearer token is one of this
+	// user's session tokens, revoked and expired ones included.
+	UserID string
 	// Count is how many matching requests the fault answers; zero means
 	// one and Unlimited means all of them.
 	Count int
 	// Action is what the fault does; the zero value is Respond.
 	Action FaultAction
-	// Status is the response status; see the actions for defaults.
+	// Status is the response status; see the actions for the values each
+	// takes and for defaults.
 	Status int
 	// Code overrides the error code of a Respond body.
 	Code string
@@ -92,36 +143,29 @@ type Faults struct {
 }
 
 type pendingFault struct {
-	f       Fault
-	method  string
-	pattern string
-	left    int // Unlimited, or the answers still to give
+	f    Fault
+	sel  selector
+	left int // Unlimited, or the answers still to give
 }
 
 // Add appends faults to the queue. Like httptest on a misused server, it
-// panics on a fault that is a mistake in the test itself, so that the test
-// fails where the fault is written rather than with a fault that never
-// fires: a malformed Route or one that includes BasePath, an unknown
-// Action, or a Count less than Unlimited.
+// panics on a fault that is a mistake in the test itself, with the error
+// of Fault.Validate, so that the test fails where the fault is written
+// rather than with a fault that never fires. Nothing is queued if any of
+// the faults is refused.
 func (fs *Faults) Add(faults ...Fault) {
 	add := make([]*pendingFault, 0, len(faults))
 	for _, f := range faults {
-		method, pattern, err := parseRoute(f.Route)
-		if err != nil {
+		if err := f.Validate(); err != nil {
 			panic("vaulttest: " + err.Error())
 		}
-		if f.Action < 0 || int(f.Action) >= len(actionNames) {
-			panic(fmt.Sprintf("vaulttest: fault action %s is not one of the package's", f.Action))
-		}
+		sel, _ := parseRoute(f.Route)
 		left := f.Count
-		switch {
-		case left < Unlimited:
-			panic(fmt.Sprintf("vaulttest: fault count %d is invalid", f.Count))
-		case left == 0:
+		if left == 0 {
 			left = 1
 		}
 		f.Header = f.Header.Clone()
-		add = append(add, &pendingFault{f: f, method: method, pattern: pattern, left: left})
+		add = append(add, &pendingFault{f: f, sel: sel, left: left})
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -143,12 +187,33 @@ func (fs *Faults) Pending() int {
 	return len(fs.pending)
 }
 
+// target is what a fault can select a request by.
+type target struct {
+	method string
+	rt     route
+	token  string
+	userID string // of the token's session, or empty
+}
+
+func (p *pendingFault) matches(t target) bool {
+	f := p.f
+	switch {
+	case p.sel.method != "" && p.sel.method != t.method,
+		p.sel.pattern != "" && (!t.rt.found || p.sel.pattern != t.rt.pattern),
+		f.SessionID != "" && (!t.rt.found || t.rt.pattern != patternSession || t.rt.sessionID != f.SessionID),
+		f.Token != "" && f.Token != t.token,
+		f.UserID != "" && f.UserID != t.userID:
+		return false
+	}
+	return true
+}
+
 // take consumes one answer of the first fault matching a request.
-func (fs *Faults) take(method, pattern string) (Fault, bool) {
+func (fs *Faults) take(t target) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, p := range fs.pending {
-		if (p.method != "" && p.method != method) || (p.pattern != "" && p.pattern != pattern) {
+		if !p.matches(t) {
 			continue
 		}
 		if p.left != Unlimited {
@@ -160,27 +225,4 @@ func (fs *Faults) take(method, pattern string) (Fault, bool) {
 		return p.f, true
 	}
 	return Fault{}, false
-}
-
-// parseRoute splits "METHOD /pattern", "/pattern" or "".
-func parseRoute(s string) (method, pattern string, err error) {
-	route := s
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", "", nil
-	}
-	if m, p, ok := strings.Cut(s, " "); ok {
-		method, s = m, strings.TrimSpace(p)
-		if method == "" || strings.ToUpper(method) != method {
-			return "", "", fmt.Errorf("fault route %q: method must be upper case", route)
-		}
-	}
-	if !strings.HasPrefix(s, "/") {
-		return "", "", fmt.Errorf("fault route %q: path must start with '/'", route)
-	}
-	if s == BasePath || strings.HasPrefix(s, BasePath+"/") {
-		// Such a fault would never fire: routes are relative to BasePath.
-		return "", "", fmt.Errorf("fault route %q: give the path relative to %s, such as %q", route, BasePath, strings.TrimPrefix(s, BasePath))
-	}
-	return method, s, nil
 }

@@ -30,9 +30,10 @@ const loginPage = `<!DOCTYPE html>
 </html>
 `
 
-// serveFault answers r with the fault f. It reports whether the request
-// is still to be served normally.
-func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *Request, rt route, f Fault) bool {
+// serveFault answers r with the fault f; first reports whether r is the
+// first request of its connection. It reports whether the request is
+// still to be served normally.
+func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *Request, rt route, f Fault, first bool) bool {
 	if f.Latency > 0 && !h.wait(r, f.Latency) {
 		return false
 	}
@@ -44,24 +45,17 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *Reques
 		h.writeFaultJSON(w, r, rec, f)
 	case ResetBeforeResponse:
 		h.setStatus(rec, 0)
-		hijackAndReset(w, nil)
+		resetBeforeResponse(w, first, h.preview(r, rt).status)
+	case ApplyThenReset:
+		resetBeforeResponse(w, first, h.answer(r, rec, rt).status)
 	case ResetMidBody:
 		res := h.preview(r, rt)
-		status := statusOr(f.Status, res.status)
-		body := res.encode()
-		rl := h.peekRate(r)
-		h.setStatus(rec, status)
-		hijackAndReset(w, func(bw *bufio.Writer) {
-			fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
-			hdr := w.Header().Clone()
-			rl.setHeaders(hdr)
-			setFaultHeaders(hdr, f)
-			hdr.Set("Content-Type", "application/json")
-			hdr.Set("Content-Length", strconv.Itoa(len(body)))
-			_ = hdr.Write(bw)
-			_, _ = bw.WriteString("\r\n")
-			_, _ = bw.Write(body[:len(body)/2])
-		})
+		h.setStatus(rec, statusOr(f.Status, res.status))
+		resetMidBody(w, res, f)
+	case ApplyThenCutBody:
+		res := h.answer(r, rec, rt)
+		h.setStatus(rec, statusOr(f.Status, res.status))
+		resetMidBody(w, res, f)
 	case TruncateBody:
 		res := h.preview(r, rt)
 		status := statusOr(f.Status, res.status)
@@ -69,7 +63,9 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *Reques
 		body = body[:len(body)/2]
 		h.setStatus(rec, status)
 		hdr := w.Header()
-		h.peekRate(r).setHeaders(hdr)
+		for k, v := range res.header {
+			hdr[k] = v
+		}
 		setFaultHeaders(hdr, f)
 		hdr.Set("Content-Type", "application/json")
 		hdr.Set("Content-Length", strconv.Itoa(len(body)))
@@ -83,6 +79,46 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *Reques
 		panic(fmt.Sprintf("vaulttest: unknown fault action %v", f.Action))
 	}
 	return false
+}
+
+// resetBeforeResponse resets the connection of w. Unless the request is
+// the first of its connection, it first sends the status line of status:
+// a client that received nothing on a reused connection may take the
+// failure for a stale idle connection and replay the request, which
+// would hide the fault. A status line is not a response, which needs
+// its header, and unlike a partial line it makes clients report the
+// reset itself.
+func resetBeforeResponse(w http.ResponseWriter, first bool, status int) {
+	if first {
+		hijackAndReset(w, nil)
+		return
+	}
+	hijackAndReset(w, func(bw *bufio.Writer) { writeStatusLine(bw, status) })
+}
+
+func writeStatusLine(bw *bufio.Writer, status int) {
+	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+}
+
+// resetMidBody sends the status line of res, or of f.Status, the
+// headers of res, w and f with the full Content-Length and half of the
+// body, then resets the connection.
+func resetMidBody(w http.ResponseWriter, res result, f Fault) {
+	status := statusOr(f.Status, res.status)
+	body := res.encode()
+	hdr := w.Header().Clone()
+	for k, v := range res.header {
+		hdr[k] = v
+	}
+	setFaultHeaders(hdr, f)
+	hdr.Set("Content-Type", "application/json")
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	hijackAndReset(w, func(bw *bufio.Writer) {
+		writeStatusLine(bw, status)
+		_ = hdr.Write(bw)
+		_, _ = bw.WriteString("\r\n")
+		_, _ = bw.Write(body[:len(body)/2])
+	})
 }
 
 // wait sleeps for d and reports whether the request is still wanted:
@@ -100,11 +136,17 @@ func (h *Handler) wait(r *http.Request, d time.Duration) bool {
 	}
 }
 
-// preview returns the answer r would get, without changing any state.
+// preview returns the answer r would get, without changing any state
+// and without counting r against the rate limit. Its header holds the
+// rate-limit headers and any the answer has of its own.
 func (h *Handler) preview(r *http.Request, rt route) result {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.resolveLocked(r, rt, h.nowLocked())
+	now := h.nowLocked()
+	res := h.resolveLocked(r, rt, now)
+	rl := h.rateLocked(rateKey(r), now, false)
+	h.mu.Unlock()
+	res.apply = nil
+	return res.withRate(rl)
 }
 
 // peekRate returns the rate-limit state of r without counting it.

@@ -2,10 +2,8 @@ package vaulttest
 
 import (
 	"log/slog"
-	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -13,13 +11,15 @@ import (
 // users, sessions, recorded requests, rate-limit windows and pending
 // faults of one server. Mount it at the root of an http.Server; it
 // answers the API under /api/v1. Set the server's ConnState to
-// Handler.ConnState to have ConnectionCount report its connections.
+// Handler.ConnState to have ConnectionCount report its connections and
+// the reset faults tell a connection's first request (see
+// ResetBeforeResponse).
 //
 // A Handler is safe for concurrent use.
 type Handler struct {
 	cfg    config
 	faults *Faults
-	conns  atomic.Int64
+	conns  conns
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -45,6 +45,7 @@ func NewHandler(opts ...Option) *Handler {
 	return &Handler{
 		cfg:      cfg,
 		faults:   &Faults{},
+		conns:    conns{served: make(map[string]int)},
 		done:     make(chan struct{}),
 		users:    make(map[string]*User),
 		sessions: make(map[string]*Session),
@@ -56,18 +57,6 @@ func NewHandler(opts ...Option) *Handler {
 // Faults returns the handler's fault queue.
 func (h *Handler) Faults() *Faults { return h.faults }
 
-// ConnState counts the connections of the http.Server it is installed on;
-// it has the signature of http.Server.ConnState.
-func (h *Handler) ConnState(_ net.Conn, state http.ConnState) {
-	if state == http.StateNew {
-		h.conns.Add(1)
-	}
-}
-
-// ConnectionCount reports how many connections the server has accepted
-// since it started, as seen by ConnState.
-func (h *Handler) ConnectionCount() int { return int(h.conns.Load()) }
-
 // Close ends the latency of every fault still waiting, so that a server
 // shutting down does not wait for it. The handler keeps answering
 // requests, without latency, after Close.
@@ -78,25 +67,52 @@ func (h *Handler) Close() {
 // ServeHTTP answers one request of the API.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	first := h.conns.firstOnConn(r)
 	rec := h.record(r)
 	w.Header().Set("X-Request-Id", rec.ID)
 	rt := matchRoute(r)
 
 	defer h.logRequest(r, rec, start)
-	f, ok := h.faults.take(r.Method, rt.pattern)
+	f, ok := h.faults.take(h.target(r, rt))
 	if !ok {
 		h.serveAPI(w, r, rec, rt, nil)
 		return
 	}
 	h.setFault(rec)
-	if h.serveFault(w, r, rec, rt, f) {
+	if h.serveFault(w, r, rec, rt, f, first) {
 		h.serveAPI(w, r, rec, rt, &f)
 	}
+}
+
+// target returns what faults select r by.
+func (h *Handler) target(r *http.Request, rt route) target {
+	t := target{method: r.Method, rt: rt}
+	if tok, ok := bearerToken(r); ok {
+		t.token = tok
+		h.mu.Lock()
+		if s := h.tokens[tok]; s != nil {
+			t.userID = s.UserID
+		}
+		h.mu.Unlock()
+	}
+	return t
 }
 
 // serveAPI answers a request the way the real API does. The headers of
 // fault, if not nil, replace the handler's own.
 func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *Request, rt route, fault *Fault) {
+	res := h.answer(r, rec, rt)
+	if fault != nil {
+		setFaultHeaders(res.header, *fault)
+	}
+	writeResult(w, res)
+}
+
+// answer decides the answer to r the way the real API does, makes its
+// state change, counts it against the rate limit and records its status.
+// The answer's header holds the rate-limit headers and any the answer
+// has of its own.
+func (h *Handler) answer(r *http.Request, rec *Request, rt route) result {
 	h.mu.Lock()
 	now := h.nowLocked()
 	rl := h.rateLocked(rateKey(r), now, true)
@@ -106,19 +122,10 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *Request,
 	} else if res.apply != nil {
 		res.apply()
 	}
+	res.apply = nil
 	rec.Status = res.status
 	h.mu.Unlock()
-
-	hdr := w.Header()
-	rl.setHeaders(hdr)
-	for k, v := range res.header {
-		hdr[k] = v
-	}
-	res.header = nil
-	if fault != nil {
-		setFaultHeaders(hdr, *fault)
-	}
-	writeResult(w, res)
+	return res.withRate(rl)
 }
 
 func (h *Handler) setFault(rec *Request) {

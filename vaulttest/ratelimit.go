@@ -28,6 +28,18 @@ func (s rateState) setHeaders(h http.Header) {
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(unixCeil(s.reset), 10))
 }
 
+// withRate returns res with a header of its own that holds the
+// rate-limit headers of rl and res's own headers, which take precedence.
+func (res result) withRate(rl rateState) result {
+	hdr := http.Header{}
+	rl.setHeaders(hdr)
+	for k, v := range res.header {
+		hdr[k] = v
+	}
+	res.header = hdr
+	return res
+}
+
 // retryAfter is the number of whole seconds until the window resets, at
 // least one.
 func (s rateState) retryAfter(now time.Time) int {

@@ -23,8 +23,11 @@ type Request struct {
 	Header http.Header
 	// Time is the server's clock when the request arrived.
 	Time time.Time
-	// Status is the status of the response, or 0 if the connection was
-	// reset before a status line was sent or the client went away first.
+	// Status is the status of the response, or 0 if there was none: the
+	// client went away first, or a ResetBeforeResponse fault answered.
+	// For ApplyThenReset it is the status of the answer that was made
+	// and lost; for ResetMidBody and ApplyThenCutBody, of the status
+	// line that was sent before the reset.
 	Status int
 	// Fault reports whether an injected fault answered the request.
 	Fault bool
