@@ -132,5 +132,5 @@ func ExampleFault_Validate() {
 	f := vaulttest.Fault{Route: "DELETE /api/v1/users/me/sessions/ses_1", Status: http.StatusServiceUnavailable}
 	fmt.Println(f.Validate())
 	// Output:
-	// fault Route "DELETE /api/v1/users/me/sessions/ses_1": routes are relative to the base path /api/v1; a route is a pattern, and SessionID selects one session; write Route "DELETE /users/me/sessions/{sessionId}" with SessionID "ses_1"
+	// fault Route "DELETE /api/v1/users/me/sessions/ses_1": routes are relative to the base path /api/v1; a route is a pattern, not one session; write Route "DELETE /users/me/sessions/{sessionId}" with SessionID "ses_1"
 }

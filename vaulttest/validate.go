@@ -72,7 +72,7 @@ func (f Fault) Validate() error {
 	}
 	if f.SessionID != "" && sel.pattern != "" && sel.pattern != patternSession {
 		return &FaultError{Field: "SessionID", Value: strconv.Quote(f.SessionID),
-			Reason: fmt.Sprintf("selects the revocation of one session, which Route %q never matches", f.Route),
+			Reason: fmt.Sprintf("selects the revocation of one session, which the route %q never matches", f.Route),
 			Route:  RouteRevokeSession, SessionID: f.SessionID}
 	}
 	return nil
@@ -88,14 +88,14 @@ func (a FaultAction) checkStatus(status int) string {
 		if (status >= 300 && status <= 399 && status != http.StatusNotModified) || (status >= 400 && status <= 599) {
 			return ""
 		}
-		return "Respond answers an error status, 400 to 599, or a redirect, 300 to 399 but 304; zero serves the request normally"
+		return "Respond answers an error status, 400 to 599, or a redirect, 300 to 399 but 304"
 	case ResetBeforeResponse, ApplyThenReset:
-		return a.String() + " sends no status line, so it takes no Status"
+		return a.String() + " sends no status line"
 	default:
 		if status == http.StatusOK || (status >= 400 && status <= 599) {
 			return ""
 		}
-		return a.String() + " answers 200 or an error status, 400 to 599; zero keeps its default"
+		return a.String() + " answers 200 or an error status, 400 to 599"
 	}
 }
 
@@ -147,7 +147,7 @@ func parseRoute(s string) (selector, error) {
 			if err != nil {
 				id = seg
 			}
-			fixes = append(fixes, "a route is a pattern, and SessionID selects one session")
+			fixes = append(fixes, "a route is a pattern, not one session")
 			sessionID = id
 		}
 		path = patternSession
