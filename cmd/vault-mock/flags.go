@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,111 +15,173 @@ import (
 
 // options are the parsed command-line flags.
 type options struct {
-	addr       string
-	user       string
-	tenant     string
-	sessions   int
-	failStatus int
-	failMode   string
-	failCount  int
-	failRoute  string
-	retryAfter string
-	latency    time.Duration
-	rateLimit  int
-	rateWindow time.Duration
+	addr        string
+	user        string
+	tenant      string
+	sessions    int
+	failStatus  int
+	failMode    string
+	failCount   int
+	failRoute   string
+	failSession string
+	retryAfter  string
+	latency     time.Duration
+	rateLimit   int
+	rateWindow  time.Duration
 }
 
 var failModes = map[string]vaulttest.FaultAction{
-	"reset":      vaulttest.ResetBeforeResponse,
-	"reset-body": vaulttest.ResetMidBody,
-	"truncate":   vaulttest.TruncateBody,
-	"proxy-html": vaulttest.ProxyHTML,
-	"html":       vaulttest.HTMLBody,
+	"reset":          vaulttest.ResetBeforeResponse,
+	"reset-body":     vaulttest.ResetMidBody,
+	"truncate":       vaulttest.TruncateBody,
+	"proxy-html":     vaulttest.ProxyHTML,
+	"html":           vaulttest.HTMLBody,
+	"apply-reset":    vaulttest.ApplyThenReset,
+	"apply-cut-body": vaulttest.ApplyThenCutBody,
 }
 
-// parseFlags parses args; usage and errors go to stderr.
+// faultFlags names the flag that sets each field of a vaulttest.Fault.
+var faultFlags = map[string]string{
+	"Route":     "-fail-route",
+	"SessionID": "-fail-session",
+	"Status":    "-fail-status",
+	"Count":     "-fail-count",
+	"Action":    "-fail-mode",
+	"Latency":   "-latency",
+}
+
+// parseFlags parses args. For -h it prints the usage on stderr and
+// returns flag.ErrHelp; other errors are returned for the caller to
+// print on one line.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("vault-mock", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:4010", "listen `address`; port 0 picks a free port")
 	fs.StringVar(&o.user, "user", vaulttest.DemoUserID, "`ID` of the demo user")
 	fs.StringVar(&o.tenant, "tenant", "", "tenant `ID` of the demo user; requests must then send it as X-Tenant-ID")
 	fs.IntVar(&o.sessions, "sessions", vaulttest.DemoSessions, fmt.Sprintf("number of demo sessions, 1 to %d", vaulttest.MaxDemoSessions))
-	fs.IntVar(&o.failStatus, "fail-status", 0, "answer failing requests with this HTTP `status` and a JSON error")
-	fs.StringVar(&o.failMode, "fail-mode", "", "fail requests another way: reset, reset-body, truncate, proxy-html or html")
+	fs.IntVar(&o.failStatus, "fail-status", 0, "answer failing requests with this HTTP `status` and a JSON error, or send it in the -fail-mode's answer")
+	fs.StringVar(&o.failMode, "fail-mode", "", "fail requests another way: reset, reset-body, truncate, proxy-html or html;\n"+
+		"apply-reset and apply-cut-body make the request's change, then reset before the answer or in its body")
 	fs.IntVar(&o.failCount, "fail-count", 1, "number of requests to fail; -1 fails all of them")
 	fs.StringVar(&o.failRoute, "fail-route", "", "fail only requests to this `route`, such as \"DELETE /users/me/sessions/{sessionId}\"")
+	fs.StringVar(&o.failSession, "fail-session", "", "fail only the revocation of the session with this `ID`")
 	fs.StringVar(&o.retryAfter, "retry-after", "", "Retry-After `value` of failed requests: seconds or an HTTP date")
 	fs.DurationVar(&o.latency, "latency", 0, "delay every response by this `duration`")
 	fs.IntVar(&o.rateLimit, "rate-limit", 0, "enforce a limit of `N` requests per token and window (default: advertise 100 per minute only)")
 	fs.DurationVar(&o.rateWindow, "rate-window", vaulttest.DefaultRateLimitWindow, "rate-limit window")
-	if err := fs.Parse(args); err != nil {
-		return options{}, err
+
+	// The flag package prints its errors with the whole usage; an error
+	// here is one line, and the usage is for -h.
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return options{}, flag.ErrHelp
+	}
+	if err != nil {
+		return options{}, fmt.Errorf("%w (vault-mock -h lists the flags)", err)
 	}
 	if fs.NArg() > 0 {
-		return options{}, usageError(fs, "unexpected arguments: %q", fs.Args())
+		return options{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	switch {
 	case o.sessions < 1 || o.sessions > vaulttest.MaxDemoSessions:
-		return options{}, usageError(fs, "-sessions must be between 1 and %d", vaulttest.MaxDemoSessions)
-	case o.failStatus != 0 && (o.failStatus < 100 || o.failStatus > 599):
-		return options{}, usageError(fs, "-fail-status %d is not an HTTP status", o.failStatus)
+		return options{}, fmt.Errorf("-sessions must be between 1 and %d", vaulttest.MaxDemoSessions)
 	case o.failMode != "" && failModes[o.failMode] == vaulttest.Respond:
-		return options{}, usageError(fs, "unknown -fail-mode %q", o.failMode)
+		return options{}, fmt.Errorf("unknown -fail-mode %q; the modes are %s", o.failMode, modeList())
 	case o.failCount < -1 || o.failCount == 0:
-		return options{}, usageError(fs, "-fail-count must be positive or -1")
+		return options{}, errors.New("-fail-count must be positive or -1")
 	case o.latency < 0:
-		return options{}, usageError(fs, "-latency must not be negative")
+		return options{}, errors.New("-latency must not be negative")
 	case o.rateLimit < 0:
-		return options{}, usageError(fs, "-rate-limit must not be negative")
+		return options{}, errors.New("-rate-limit must not be negative")
 	case o.rateWindow <= 0:
-		return options{}, usageError(fs, "-rate-window must be positive")
-	case !validRoute(o.failRoute):
-		return options{}, usageError(fs, "-fail-route %q must be a path such as /users/me/sessions, optionally after a method", o.failRoute)
+		return options{}, errors.New("-rate-window must be positive")
 	case o.user == "":
-		return options{}, usageError(fs, "-user must not be empty")
+		return options{}, errors.New("-user must not be empty")
+	}
+	if err := o.failure().Validate(); err != nil {
+		return options{}, flagError(err, o.failMode)
+	}
+	if !o.failing() {
+		// Without a failure these flags would select nothing.
+		for _, name := range []string{"fail-route", "fail-session", "fail-count", "retry-after"} {
+			if isSet(fs, name) {
+				return options{}, fmt.Errorf("-%s needs -fail-status or -fail-mode", name)
+			}
+		}
 	}
 	return o, nil
 }
 
-func usageError(fs *flag.FlagSet, format string, args ...any) error {
-	err := fmt.Errorf(format, args...)
-	fmt.Fprintf(fs.Output(), "vault-mock: %v\n", err)
-	fs.Usage()
-	return err
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
-// validRoute reports whether r has the form Fault.Route accepts.
-func validRoute(r string) bool {
-	if r == "" {
-		return true
+func modeList() string {
+	names := make([]string, 0, len(failModes))
+	for name := range failModes {
+		names = append(names, name)
 	}
-	if m, p, ok := strings.Cut(r, " "); ok {
-		if m == "" || strings.ToUpper(m) != m {
-			return false
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// flagError restates an error of vaulttest.Fault.Validate in terms of
+// the flags; mode is the -fail-mode, which decides the valid statuses.
+func flagError(err error, mode string) error {
+	var fe *vaulttest.FaultError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	name := faultFlags[fe.Field]
+	if name == "" {
+		return err
+	}
+	msg := fmt.Sprintf("%s %s", name, fe.Value)
+	if fe.Field == "Status" && mode != "" {
+		msg += " with -fail-mode " + mode
+	}
+	msg += ": " + fe.Reason
+	if fe.Route != "" {
+		msg += fmt.Sprintf("; write -fail-route %q", fe.Route)
+		if fe.SessionID != "" {
+			msg += fmt.Sprintf(" -fail-session %q", fe.SessionID)
 		}
-		r = strings.TrimSpace(p)
 	}
-	return strings.HasPrefix(r, "/")
+	return errors.New(msg)
+}
+
+// failing reports whether the flags ask for failures.
+func (o options) failing() bool { return o.failStatus != 0 || o.failMode != "" }
+
+// failure returns the fault that -fail-status or -fail-mode asks for,
+// with the other -fail flags.
+func (o options) failure() vaulttest.Fault {
+	f := vaulttest.Fault{
+		Route:      o.failRoute,
+		SessionID:  o.failSession,
+		Count:      o.failCount,
+		Status:     o.failStatus,
+		Action:     failModes[o.failMode],
+		RetryAfter: o.retryAfter,
+		Latency:    o.latency,
+	}
+	if f.Action == vaulttest.Respond && f.Status == 0 {
+		f.Status = http.StatusServiceUnavailable
+	}
+	return f
 }
 
 // faults returns the faults the flags ask for.
 func (o options) faults() []vaulttest.Fault {
 	var out []vaulttest.Fault
-	if o.failStatus != 0 || o.failMode != "" {
-		f := vaulttest.Fault{
-			Route:      o.failRoute,
-			Count:      o.failCount,
-			Status:     o.failStatus,
-			Action:     failModes[o.failMode],
-			RetryAfter: o.retryAfter,
-			Latency:    o.latency,
-		}
-		if f.Action == vaulttest.Respond && f.Status == 0 {
-			f.Status = http.StatusServiceUnavailable
-		}
-		out = append(out, f)
+	if o.failing() {
+		out = append(out, o.failure())
 	}
 	if o.latency > 0 {
 		out = append(out, vaulttest.Fault{Latency: o.latency, Count: vaulttest.Unlimited})

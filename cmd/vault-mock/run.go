@@ -27,6 +27,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
+		fmt.Fprintf(stderr, "vault-mock: %v\n", err)
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))

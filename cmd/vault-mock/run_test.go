@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/vaulttest"
 )
 
 // mock is a vault-mock started by run in the background.
@@ -193,24 +194,59 @@ func TestRunPortInUse(t *testing.T) {
 }
 
 func TestRunBadFlags(t *testing.T) {
-	tests := [][]string{
-		{"-no-such-flag"},
-		{"-sessions", "0"},
-		{"-sessions", "many"},
-		{"-fail-status", "42"},
-		{"-fail-mode", "explode"},
-		{"-fail-count", "0"},
-		{"-fail-route", "users"},
-		{"-latency", "-1s"},
-		{"-rate-limit", "-3"},
-		{"extra"},
+	tests := []struct {
+		args []string
+		want string // the whole line on stderr, if not empty
+	}{
+		{args: []string{"-no-such-flag"}, want: "vault-mock: flag provided but not defined: -no-such-flag (vault-mock -h lists the flags)"},
+		{args: []string{"-sessions", "0"}},
+		{args: []string{"-sessions", "many"}},
+		{args: []string{"-fail-status", "42"}, want: "vault-mock: -fail-status 42: Respond answers an error status, 400 to 599, or a redirect, 300 to 399 but 304"},
+		{args: []string{"-fail-status", "200"}},
+		{args: []string{"-fail-mode", "explode"}, want: "vault-mock: unknown -fail-mode \"explode\"; the modes are apply-cut-body, apply-reset, html, proxy-html, reset, reset-body, truncate"},
+		{args: []string{"-fail-mode", "reset", "-fail-status", "503"}, want: "vault-mock: -fail-status 503 with -fail-mode reset: ResetBeforeResponse sends no status line"},
+		{args: []string{"-fail-mode", "apply-cut-body", "-fail-status", "302"}},
+		{args: []string{"-fail-count", "0"}},
+		{args: []string{"-fail-count", "-2"}},
+		{
+			args: []string{"-fail-route", "DELETE /api/v1/users/me/sessions/{sessionId}"},
+			want: `vault-mock: -fail-route "DELETE /api/v1/users/me/sessions/{sessionId}": routes are relative to the base path /api/v1; write -fail-route "DELETE /users/me/sessions/{sessionId}"`,
+		},
+		{
+			args: []string{"-fail-status", "503", "-fail-route", "GET /nope"},
+			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}"`,
+		},
+		{
+			args: []string{"-fail-status", "503", "-fail-route", "DELETE /users/me/sessions/abc"},
+			want: `vault-mock: -fail-route "DELETE /users/me/sessions/abc": a route is a pattern, not one session; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "abc"`,
+		},
+		{args: []string{"-fail-status", "503", "-fail-route", "DELETE /users/me/sessions/{id}"}},
+		{args: []string{"-fail-status", "503", "-fail-route", "GET /users/me/session"}},
+		{args: []string{"-fail-status", "503", "-fail-route", "users"}},
+		{
+			args: []string{"-fail-status", "503", "-fail-route", vaulttest.RouteListSessions, "-fail-session", "s1"},
+			want: `vault-mock: -fail-session "s1": selects the revocation of one session, which the route "GET /users/me/sessions" never matches; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "s1"`,
+		},
+		{args: []string{"-fail-route", vaulttest.RouteListSessions}, want: "vault-mock: -fail-route needs -fail-status or -fail-mode"},
+		{args: []string{"-fail-session", "s1"}, want: "vault-mock: -fail-session needs -fail-status or -fail-mode"},
+		{args: []string{"-fail-count", "3"}},
+		{args: []string{"-retry-after", "1"}},
+		{args: []string{"-latency", "-1s"}},
+		{args: []string{"-rate-limit", "-3"}},
+		{args: []string{"extra"}},
 	}
-	for _, args := range tests {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			assert.Equal(t, 2, run(context.Background(), args, &stdout, &stderr))
+			assert.Equal(t, 2, run(context.Background(), tt.args, &stdout, &stderr))
 			assert.Empty(t, stdout.String())
-			assert.Contains(t, stderr.String(), "Usage of vault-mock")
+			line, ok := strings.CutSuffix(stderr.String(), "\n")
+			require.True(t, ok, "a line: %q", stderr.String())
+			assert.NotContains(t, line, "\n", "one line")
+			assert.True(t, strings.HasPrefix(line, "vault-mock: "), line)
+			if tt.want != "" {
+				assert.Equal(t, tt.want, line)
+			}
 		})
 	}
 }
@@ -219,5 +255,69 @@ func TestRunHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &stdout, &stderr))
 	assert.Empty(t, stdout.String())
-	assert.Contains(t, stderr.String(), "-fail-status")
+	for _, want := range []string{"Usage of vault-mock", "-fail-status", "-fail-session", "apply-reset", "apply-cut-body"} {
+		assert.Contains(t, stderr.String(), want)
+	}
+}
+
+func TestRunLostAnswers(t *testing.T) {
+	// The demo sessions vault-mock seeds, by their deterministic IDs.
+	demo := vaulttest.NewHandler().SeedDemo(vaulttest.Demo{Sessions: 3})
+	target := demo[1].ID
+
+	tests := []struct {
+		name string
+		args []string
+		// status is what the faulted revocation receives: 0 for no
+		// response at all.
+		status int
+	}{
+		{"reset", []string{"-fail-mode", "apply-reset", "-fail-session", target}, 0},
+		{"cut body", []string{"-fail-mode", "apply-cut-body", "-fail-route", vaulttest.RouteRevokeSession, "-fail-session", target}, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := startMock(t, append([]string{"-sessions", "3"}, tt.args...)...)
+			c := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+			revoke := func(id string) (*http.Response, []byte, error) {
+				req, err := http.NewRequest(http.MethodDelete, m.baseURL+"/users/me/sessions/"+id, nil)
+				require.NoError(t, err)
+				req.Header.Set("Authorization", "Bearer "+m.token)
+				resp, err := c.Do(req)
+				if err != nil {
+					return nil, nil, err
+				}
+				defer resp.Body.Close()
+				body, err := io.ReadAll(resp.Body)
+				return resp, body, err
+			}
+
+			resp, _, err := revoke(demo[2].ID)
+			require.NoError(t, err, "another session is not targeted")
+			assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+			resp, _, err = revoke(target)
+			require.Error(t, err, "the answer is lost")
+			if tt.status == 0 {
+				assert.Nil(t, resp)
+			} else {
+				require.NotNil(t, resp)
+				assert.Equal(t, tt.status, resp.StatusCode)
+			}
+
+			list := get(t, m.baseURL+"/users/me/sessions", m.token)
+			require.Equal(t, http.StatusOK, list.StatusCode)
+			var sessions []vault.SessionResponse
+			require.NoError(t, json.NewDecoder(list.Body).Decode(&sessions))
+			require.Len(t, sessions, 1, "both revocations were made")
+			assert.Equal(t, demo[0].ID, sessions[0].ID)
+
+			resp, _, err = revoke(target)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode, "a retry finds the session revoked")
+
+			assert.Equal(t, 0, m.stop(t))
+			assert.Contains(t, m.stderr.String(), "fault=true")
+		})
+	}
 }
