@@ -2,6 +2,7 @@ package vaulttest_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	vault "github.com/vault-dev/vault-go"
 	"github.com/vault-dev/vault-go/vaulttest"
 )
 
@@ -64,6 +66,32 @@ func TestResetFaultsDoNotVanishOnAReusedConnection(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// The SDK keeps its connections alive; without retries, a reset fault
+// is the error of the call it answers.
+func TestResetFaultsReachTheSDK(t *testing.T) {
+	for _, action := range []vaulttest.FaultAction{vaulttest.ResetBeforeResponse, vaulttest.ApplyThenReset} {
+		t.Run(action.String(), func(t *testing.T) {
+			srv := newServer(t)
+			me := srv.AddSession("alice", vaulttest.SessionSeed{})
+			client, err := vault.NewClient(vault.Configuration{BaseURL: srv.URL, AccessToken: me.Token, MaxRetries: -1})
+			require.NoError(t, err)
+			t.Cleanup(client.CloseIdleConnections)
+			ctx := context.Background()
+
+			_, err = client.Sessions.ListSessions(ctx)
+			require.NoError(t, err)
+			srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteListSessions, Action: action})
+			_, err = client.Sessions.ListSessions(ctx)
+			require.Error(t, err, "the fault is the call's error")
+			assert.Len(t, srv.Requests(), 2)
+			assert.Equal(t, 1, srv.ConnectionCount(), "the faulted call came on the reused connection")
+
+			_, err = client.Sessions.ListSessions(ctx)
+			assert.NoError(t, err)
+		})
 	}
 }
 
