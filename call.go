@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -121,19 +122,24 @@ func (k *call) run(req *http.Request) (*http.Response, error) {
 	if k.waiting {
 		// The loop ended in a wait, on the context: the error is the
 		// context's, and there is no final response.
-		return nil, k.settleBudget(&opError{op: k.op.name, err: err})
+		k.result, resp = &opError{op: k.op.name, err: err}, nil
 	}
 	return resp, k.settleBudget(k.outcome(req.Context()))
 }
 
 // outcome is the error the caller gets for the last attempt's result.
-// A 404 to a revoke, or a 401 to a logout, after an attempt that may have
-// been applied is the change already made: the call succeeds, and its
-// message says so.
+// After an attempt that may have been applied (lostAnswer), a 404 to a
+// revoke or a 401 to a logout is the change already made: the call
+// succeeds, and its message says so. Any other error after such an
+// attempt leaves the change open, and says so by matching
+// ErrOutcomeUnknown.
 func (k *call) outcome(ctx context.Context) error {
-	var apiErr *APIError
-	if !k.lostAnswer || k.op.doneStatus == 0 || !errors.As(k.result, &apiErr) || apiErr.StatusCode != k.op.doneStatus {
+	if !k.lostAnswer || k.result == nil {
 		return k.result
+	}
+	var apiErr *APIError
+	if !errors.As(k.result, &apiErr) || apiErr.StatusCode != k.op.doneStatus {
+		return &unknownOutcomeError{op: k.op.name, last: k.result}
 	}
 	if m, ok := k.decode.(*messageBody); ok {
 		m.Message = MessageEarlierAttemptApplied
@@ -142,6 +148,20 @@ func (k *call) outcome(ctx context.Context) error {
 		slog.Int("status", apiErr.StatusCode))
 	return nil
 }
+
+// unknownOutcomeError is the error of a call that failed after an
+// attempt that may have made its change.
+type unknownOutcomeError struct {
+	op   string
+	last error
+}
+
+func (e *unknownOutcomeError) Error() string {
+	return "vault: " + e.op + ": outcome unknown, an earlier attempt may have made the change: " +
+		strings.TrimPrefix(strings.TrimPrefix(e.last.Error(), "vault: "), e.op+": ")
+}
+
+func (e *unknownOutcomeError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.last} }
 
 // settleBudget pays the call's retries back, or earns tokens, when it
 // succeeded, and marks an error caused by an empty budget.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -270,4 +271,58 @@ func TestShortTokenDoesNotRewriteTheMessage(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+func TestLostAnswerThenOtherErrorIsOutcomeUnknown(t *testing.T) {
+	tests := []struct {
+		name    string
+		steps   []http.HandlerFunc
+		want    error // besides ErrOutcomeUnknown
+		unknown bool
+	}{
+		{"reset, then 401 to a revoke", []http.HandlerFunc{resetConnection, status(http.StatusUnauthorized)}, ErrUnauthorized, true},
+		{"reset, then 503 to the last attempt", []http.HandlerFunc{resetConnection, status(http.StatusServiceUnavailable)}, ErrServer, true},
+		{"reset, then 403", []http.HandlerFunc{resetConnection, status(http.StatusForbidden)}, ErrForbidden, true},
+		{"503 only: nothing was applied", []http.HandlerFunc{status(http.StatusServiceUnavailable)}, ErrServer, false},
+		{"401 only", []http.HandlerFunc{status(http.StatusUnauthorized)}, ErrUnauthorized, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, ts := setup(t)
+			ts.mux.HandleFunc("DELETE /users/me/sessions/sess_2", sequence(tt.steps...))
+			_, err := client.Sessions.RevokeSession(context.Background(), "sess_2")
+			require.ErrorIs(t, err, tt.want)
+			assert.Equal(t, tt.unknown, errors.Is(err, ErrOutcomeUnknown), "ErrOutcomeUnknown")
+			var apiErr *APIError
+			assert.ErrorAs(t, err, &apiErr, "the last answer is still reachable")
+			if tt.unknown {
+				assert.Contains(t, err.Error(), "vault: revoke session: outcome unknown, an earlier attempt may have made the change: ")
+			}
+		})
+	}
+
+	t.Run("list never has an unknown outcome", func(t *testing.T) {
+		client, ts := setup(t)
+		ts.mux.HandleFunc("GET /users/me/sessions", sequence(resetConnection, status(http.StatusServiceUnavailable)))
+		_, err := client.Sessions.ListSessions(context.Background())
+		require.ErrorIs(t, err, ErrServer)
+		assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	})
+
+	t.Run("cancelled in the wait after a lost answer", func(t *testing.T) {
+		reset := make(chan struct{}, 4)
+		client, ts := setup(t, func(c *Configuration) {
+			c.RetryWaitMin, c.RetryWaitMax = time.Minute, time.Minute
+		})
+		ts.mux.HandleFunc("DELETE /users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+			resetConnection(w, r)
+			reset <- struct{}{}
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() { <-reset; cancel() }()
+		_, err := client.Sessions.LogoutAllSessions(ctx)
+		require.ErrorIs(t, err, context.Canceled)
+		assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	})
 }

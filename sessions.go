@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -22,6 +23,19 @@ const sessionsPath = "/users/me/sessions"
 // last response, and the Logger gets the record
 // "vault: earlier attempt took effect".
 const MessageEarlierAttemptApplied = "Done by an earlier attempt whose answer was lost"
+
+// ErrOutcomeUnknown is wrapped by the error of a RevokeSession or
+// LogoutAllSessions call that failed after an attempt that may have made
+// its change: the attempt's answer was lost after the request reached the
+// API (see MessageEarlierAttemptApplied), and no later attempt confirmed
+// the change. The session may be revoked, or not; list the sessions to
+// know. The error also wraps the last attempt's error, such as an
+// *APIError or the context's error.
+//
+// A 401 to RevokeSession after such an attempt is one case: it is what a
+// revoke of the caller's own current session answers once the session is
+// gone, but also what an expired token answers.
+var ErrOutcomeUnknown = errors.New("vault: outcome unknown")
 
 // SessionsService is the Sessions API: the sessions of the user whose
 // token makes the call. Reach it through Client.Sessions.
