@@ -196,6 +196,9 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	if err != nil {
 		return &opError{op: op.name, err: err}
 	}
+	if list, ok := dec.(*sessionList); ok {
+		list.limitsDst = ro.limits // WithSessionLimits
+	}
 	auth, err := c.authorization(ctx, ro.token)
 	if err != nil {
 		return &opError{op: op.name, err: err}

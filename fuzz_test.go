@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	pathpkg "path"
@@ -87,11 +88,15 @@ func FuzzDecodeSessions(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Add([]byte(`[{"id":"s","current":tr`))
 	f.Add([]byte(`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`))
+	f.Add([]byte(`{"sessions":` + sessionsJSON + `,"currentSessions":2,"maxSessions":5,"warning":null}`))
+	f.Add([]byte(`{"sessions":null}`))
+	f.Add([]byte(`{"currentSessions":1}`))
+	f.Add([]byte(`[{"id":"s","deviceInfo":"Chrome"}]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		sessions, err := decodeSessions(bytes.NewReader(body))
+		sessions, limits, err := decodeSessionList(bytes.NewReader(body))
 		if err != nil {
-			if sessions != nil {
-				t.Fatal("sessions with an error")
+			if sessions != nil || limits != (SessionLimits{}) {
+				t.Fatal("sessions or limits with an error")
 			}
 			return
 		}
@@ -103,7 +108,58 @@ func FuzzDecodeSessions(f *testing.F) {
 				t.Fatal("a session without an ID was accepted")
 			}
 		}
+		if bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) {
+			if limits != (SessionLimits{}) {
+				t.Fatalf("limits %+v from an array", limits)
+			}
+			// The object form holding the same array decodes to the same
+			// sessions.
+			wrapped, _, err := decodeSessionList(bytes.NewReader([]byte(`{"sessions":` + string(body) + `}`)))
+			if err != nil {
+				t.Fatalf("the array decodes, the object holding it does not: %v", err)
+			}
+			if a, b := mustMarshal(t, sessions), mustMarshal(t, wrapped); !bytes.Equal(a, b) {
+				t.Fatalf("the object form decodes to\n%s\nthe array to\n%s", b, a)
+			}
+		}
 	})
+}
+
+func FuzzDecodeDeviceInfo(f *testing.F) {
+	f.Add([]byte(`{"deviceType":"desktop","os":"macOS","browser":"Chrome","isMobile":false}`))
+	f.Add([]byte(`{"oauth_provider":"google","hosted":true}`))
+	f.Add([]byte(`{"is_impersonation":true,"impersonator_id":"usr_1","impersonation_reason":"support"}`))
+	f.Add([]byte(`{"user_agent":null,"ip_address":"203.0.113.9:51234"}`))
+	f.Add([]byte(`{"os":{"name":"macOS"},"isMobile":"yes","browser":null}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`"Chrome"`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var d DeviceInfoResponse
+		if err := json.Unmarshal(body, &d); err != nil {
+			return
+		}
+		if d.Extra != nil && len(d.Extra) == 0 {
+			t.Fatal("an empty, non-nil Extra")
+		}
+		// What MarshalJSON writes decodes to the same value.
+		first := mustMarshal(t, d)
+		var again DeviceInfoResponse
+		if err := json.Unmarshal(first, &again); err != nil {
+			t.Fatalf("%s does not decode: %v", first, err)
+		}
+		if second := mustMarshal(t, again); !bytes.Equal(first, second) {
+			t.Fatalf("%s decodes and encodes again as %s", first, second)
+		}
+	})
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func FuzzDecodeMessage(f *testing.F) {

@@ -15,8 +15,11 @@ const (
 	DeviceTypeTablet  DeviceType = "tablet"
 )
 
-// DeviceInfoResponse describes the device behind a session, as the server
-// derived it from the client's user agent.
+// DeviceInfoResponse describes the device behind a session. The spec
+// gives it four members, the typed fields, which the server derives from
+// the client's user agent. The Vault server's code sends free-form JSON
+// with snake_case members instead, such as {"oauth_provider":"google"} or
+// {"is_impersonation":true,"impersonator_id":"..."}: those land in Extra.
 type DeviceInfoResponse struct {
 	// DeviceType is desktop, mobile or tablet.
 	DeviceType DeviceType `json:"deviceType"`
@@ -26,6 +29,12 @@ type DeviceInfoResponse struct {
 	Browser string `json:"browser"`
 	// IsMobile reports whether the device is a mobile one.
 	IsMobile bool `json:"isMobile"`
+	// Extra holds every other member of the deviceInfo object, as
+	// encoding/json decodes into any: strings, float64 numbers, bools,
+	// nil, []any and map[string]any. A typed member whose value is not of
+	// its field's JSON type is kept here too. Extra is nil when there is
+	// no such member, as with every deviceInfo that follows the spec.
+	Extra map[string]any `json:"-"`
 }
 
 // SessionResponse is one active session of the authenticated user.
@@ -39,7 +48,11 @@ type SessionResponse struct {
 	IPAddress *string `json:"ipAddress"`
 	// UserAgent is the raw User-Agent of the session's client, if known.
 	UserAgent *string `json:"userAgent"`
-	// DeviceInfo is the parsed device description, if the server has one.
+	// DeviceInfo is the device description, if the server has one. It is
+	// nil when deviceInfo is null or absent, and when ListSessions got a
+	// deviceInfo that is not a JSON object (neither the spec nor the Vault
+	// server sends one): such a value is dropped rather than failing the
+	// list.
 	DeviceInfo *DeviceInfoResponse `json:"deviceInfo"`
 	// MFAVerified reports whether the session passed multi-factor authentication.
 	MFAVerified bool `json:"mfaVerified"`
@@ -53,6 +66,31 @@ type SessionResponse struct {
 	// the request.
 	Current bool `json:"current"`
 }
+
+// SessionLimits is what the Vault server reports with a session list
+// about the user's concurrent sessions: how many there are, how many are
+// allowed, and whether the user is close to the limit. The spec's list
+// has no limits; see WithSessionLimits.
+type SessionLimits struct {
+	// Current is the number of active sessions the server counts.
+	Current int
+	// Max is the number of concurrent sessions allowed.
+	Max int
+	// Warning is WarningNearLimit, WarningLimitReached, or empty when the
+	// server sends no warning. Another value a newer server sends is kept
+	// as it is.
+	Warning string
+}
+
+// Warnings of SessionLimits.
+const (
+	// WarningNearLimit: the user has at least four fifths of the
+	// sessions allowed.
+	WarningNearLimit = "near_limit"
+	// WarningLimitReached: the user has as many sessions as allowed, or
+	// more.
+	WarningLimitReached = "limit_reached"
+)
 
 // MessageResponse is the confirmation the API returns for operations that
 // have no other result, such as revoking a session.

@@ -19,6 +19,7 @@ type requestOptions struct {
 	header   http.Header
 	query    string
 	response **http.Response
+	limits   *SessionLimits
 }
 
 // applyOptions adds up the options of one call.
@@ -106,6 +107,22 @@ func WithHTTPResponse(dst **http.Response) RequestOption {
 		}
 		*dst = nil
 		o.response = dst
+		return nil
+	}
+}
+
+// WithSessionLimits stores in *dst the session limits the Vault server
+// sends with ListSessions' list: Current, Max and Warning. ListSessions
+// sets *dst on every outcome: to zero when the server answered the spec's
+// plain array, which has no limits, or when the call failed. The other
+// operations leave *dst alone, and so do the revocations of
+// RevokeOtherSessions, whose list fills it.
+func WithSessionLimits(dst *SessionLimits) RequestOption {
+	return func(o *requestOptions) error {
+		if dst == nil {
+			return fmt.Errorf("%w: WithSessionLimits with a nil pointer", ErrInvalidArgument)
+		}
+		o.limits = dst
 		return nil
 	}
 }

@@ -52,17 +52,35 @@ func (s *SessionsService) Format(f fmt.State, verb rune) { _, _ = io.WriteString
 // ListSessions returns the caller's active sessions; the one whose token
 // made the call has Current set. An empty list is an empty, non-nil slice.
 //
+// It reads both forms of the list: the spec's JSON array, and the Vault
+// server's object that wraps the array with the user's session limits.
+// WithSessionLimits retrieves those limits. Any other body, such as an
+// object without a "sessions" array, is a *DecodeError.
+//
 // API: GET /users/me/sessions (listSessions).
 func (s *SessionsService) ListSessions(ctx context.Context, opts ...RequestOption) ([]SessionResponse, error) {
-	var sessions sessionList
-	if err := s.client.do(ctx, opListSessions, sessionsPath, opts, &sessions); err != nil {
+	var list sessionList
+	err := s.client.do(ctx, opListSessions, sessionsPath, opts, &list)
+	if list.limitsDst != nil {
+		if err != nil {
+			list.limits = SessionLimits{}
+		}
+		*list.limitsDst = list.limits
+	}
+	if err != nil {
 		return nil, err
 	}
-	return sessions, nil
+	return list.sessions, nil
 }
 
-// LogoutAllSessions revokes every session of the caller, the current one
-// included: the token that made the call stops working.
+// LogoutAllSessions revokes the caller's sessions. Whether the current
+// session ends too depends on the server: the spec revokes every session,
+// the current one included, so that the token that made the call stops
+// working; the Vault server's code keeps the current session, revokes the
+// others and answers "Revoked N sessions" (and 400 "No active session"
+// when the token has no session). Code that must end the current session
+// should not rely on this call alone; code that must keep it can use
+// RevokeOtherSessions, which never revokes it.
 //
 // A 401 is an *APIError matching ErrUnauthorized, unless an earlier
 // attempt of the same call may have logged out already (its answer was
@@ -74,13 +92,17 @@ func (s *SessionsService) LogoutAllSessions(ctx context.Context, opts ...Request
 }
 
 // RevokeSession revokes one session of the caller, signing that device
-// out. A session that does not exist, or belongs to another user, is an
-// *APIError matching ErrNotFound, unless an earlier attempt of the same
-// call may have revoked it (its answer was lost): then the call succeeds
-// with MessageEarlierAttemptApplied. An ID that is empty, blank, "." or "..",
-// or that holds a slash, backslash or control character, is refused with
-// ErrInvalidArgument before anything is sent: no ID can reach another
-// route than this session's.
+// out. A session that does not exist is an *APIError matching
+// ErrNotFound. So is another user's session under the spec; the Vault
+// server answers 403, matching ErrForbidden, for a session of another
+// user of the same tenant, and 404 for one of another tenant. A 404 is a
+// success with MessageEarlierAttemptApplied when an earlier attempt of
+// the same call may have revoked the session (its answer was lost).
+//
+// An ID that is empty, blank, "." or "..", or that holds a slash,
+// backslash or control character, is refused with ErrInvalidArgument
+// before anything is sent: no ID can reach another route than this
+// session's.
 //
 // API: DELETE /users/me/sessions/{sessionId} (revokeSession).
 func (s *SessionsService) RevokeSession(ctx context.Context, sessionID string, opts ...RequestOption) (*MessageResponse, error) {
