@@ -28,43 +28,49 @@ type Demo struct {
 // demoDevice is a realistic device profile for a demo session.
 type demoDevice struct {
 	ip, userAgent string
-	device        *vault.DeviceInfoResponse
+	device        *vault.DeviceInfoResponse // as DialectSpec describes it
+	serverInfo    map[string]any            // as DialectServer does
 	mfa           bool
 }
 
 // Addresses are from the ranges reserved for documentation.
 var demoDevices = []demoDevice{
 	{
-		ip:        "203.0.113.24",
-		userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
-		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "macOS", Browser: "Chrome"},
-		mfa:       true,
+		ip:         "203.0.113.24",
+		userAgent:  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "macOS", Browser: "Chrome"},
+		serverInfo: map[string]any{"oauth_provider": "google", "hosted": true},
+		mfa:        true,
 	},
 	{
-		ip:        "198.51.100.7",
-		userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
-		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "iOS", Browser: "Safari", IsMobile: true},
-		mfa:       true,
+		ip:         "198.51.100.7",
+		userAgent:  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "iOS", Browser: "Safari", IsMobile: true},
+		serverInfo: map[string]any{"auth_method": "webauthn", "credential_id": "cred_q4Rk2TzY8wLm"},
+		mfa:        true,
 	},
 	{
-		ip:        "2001:db8:85a3::8a2e:370:7334",
-		userAgent: "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
-		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeTablet, OS: "iPadOS", Browser: "Safari"},
+		ip:         "2001:db8:85a3::8a2e:370:7334",
+		userAgent:  "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeTablet, OS: "iPadOS", Browser: "Safari"},
+		serverInfo: map[string]any{"user_agent": nil, "ip_address": "[2001:db8:85a3::8a2e:370:7334]:51234"},
 	},
 	{
-		ip:        "192.0.2.15",
-		userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
-		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "Windows", Browser: "Firefox"},
+		ip:         "192.0.2.15",
+		userAgent:  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "Windows", Browser: "Firefox"},
+		serverInfo: map[string]any{"is_impersonation": true, "impersonator_id": "usr_support_7", "impersonation_reason": "Ticket 4821: cannot sign in"},
 	},
 	{
-		ip:        "198.51.100.42",
-		userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
-		device:    &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "Android", Browser: "Chrome", IsMobile: true},
-		mfa:       true,
+		ip:         "198.51.100.42",
+		userAgent:  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "Android", Browser: "Chrome", IsMobile: true},
+		serverInfo: map[string]any{"type": "anonymous", "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"},
+		mfa:        true,
 	},
 	{
 		// A command-line client: the server could not tell the device
-		// nor the address.
+		// nor the address, and DialectServer describes it as {}.
 		userAgent: "vault-cli/1.4.2",
 	},
 }
@@ -74,6 +80,10 @@ var demoDevices = []demoDevice{
 // user agent and timestamps relative to the server's clock. It returns
 // the sessions, newest first; the first one was used moments ago and is
 // the natural one to make requests with.
+//
+// In DialectServer the devices are described as that server does, in
+// DeviceInfo.Extra alone: signed in with Google, with a passkey, an
+// administrator's impersonation, an anonymous session, and so on.
 func (h *Handler) SeedDemo(d Demo) []Session {
 	if d.UserID == "" {
 		d.UserID = DemoUserID
@@ -89,12 +99,16 @@ func (h *Handler) SeedDemo(d Demo) []Session {
 	out := make([]Session, 0, d.Sessions)
 	for i := 0; i < d.Sessions; i++ {
 		dev := demoDevices[i%len(demoDevices)]
+		device := dev.device
+		if h.cfg.dialect == DialectServer {
+			device = &vault.DeviceInfoResponse{Extra: dev.serverInfo}
+		}
 		age := time.Duration(i)*demoSessionSpace + 2*time.Hour + 15*time.Minute
 		created := now.Add(-age)
 		out = append(out, h.AddSession(d.UserID, SessionSeed{
 			IPAddress:      dev.ip,
 			UserAgent:      dev.userAgent,
-			DeviceInfo:     dev.device,
+			DeviceInfo:     device,
 			MFAVerified:    dev.mfa,
 			CreatedAt:      created,
 			LastActivityAt: now.Add(-(time.Duration(i)*3*time.Hour + time.Minute)),

@@ -30,10 +30,13 @@ type Handler struct {
 	users    map[string]*User
 	sessions map[string]*Session // by ID
 	tokens   map[string]*Session // by bearer token
-	seq      int
-	reqSeq   int
-	requests []*Request
-	windows  map[string]*window
+	// sessionless holds the tokens without a session, by token, with
+	// their user's ID.
+	sessionless map[string]string
+	seq         int
+	reqSeq      int
+	requests    []*Request
+	windows     map[string]*window
 }
 
 // NewHandler returns a Handler with no users, configured by opts.
@@ -43,14 +46,15 @@ func NewHandler(opts ...Option) *Handler {
 		o(&cfg)
 	}
 	return &Handler{
-		cfg:      cfg,
-		faults:   &Faults{},
-		conns:    conns{served: make(map[string]int)},
-		done:     make(chan struct{}),
-		users:    make(map[string]*User),
-		sessions: make(map[string]*Session),
-		tokens:   make(map[string]*Session),
-		windows:  make(map[string]*window),
+		cfg:         cfg,
+		faults:      &Faults{},
+		conns:       conns{served: make(map[string]int)},
+		done:        make(chan struct{}),
+		users:       make(map[string]*User),
+		sessions:    make(map[string]*Session),
+		tokens:      make(map[string]*Session),
+		sessionless: make(map[string]string),
+		windows:     make(map[string]*window),
 	}
 }
 
@@ -69,7 +73,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	first := h.conns.firstOnConn(r)
 	rec := h.record(r)
-	w.Header().Set("X-Request-Id", rec.ID)
+	if h.cfg.dialect == DialectSpec {
+		w.Header().Set("X-Request-Id", rec.ID)
+	}
 	rt := matchRoute(r)
 
 	defer h.logRequest(r, rec, start)
@@ -92,6 +98,8 @@ func (h *Handler) target(r *http.Request, rt route) target {
 		h.mu.Lock()
 		if s := h.tokens[tok]; s != nil {
 			t.userID = s.UserID
+		} else if userID, ok := h.sessionless[tok]; ok {
+			t.userID = userID
 		}
 		h.mu.Unlock()
 	}

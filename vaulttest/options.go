@@ -16,14 +16,17 @@ const (
 type Option func(*config)
 
 type config struct {
-	clock     func() time.Time
-	logger    *slog.Logger
-	rateLimit RateLimit
+	clock       func() time.Time
+	logger      *slog.Logger
+	rateLimit   RateLimit
+	dialect     Dialect
+	maxSessions int
 }
 
 func defaultConfig() config {
 	return config{
-		clock: time.Now,
+		clock:       time.Now,
+		maxSessions: DefaultMaxSessions,
 		rateLimit: RateLimit{
 			Limit:  DefaultRateLimit,
 			Window: DefaultRateLimitWindow,
@@ -50,7 +53,8 @@ type RateLimit struct {
 
 // WithRateLimit sets the rate limit. Without this option the handler
 // advertises DefaultRateLimit per DefaultRateLimitWindow and does not
-// enforce it.
+// enforce it. In DialectServer no rate-limit header is sent; an enforced
+// limit still answers 429 with Retry-After.
 func WithRateLimit(rl RateLimit) Option {
 	return func(c *config) {
 		if rl.Limit <= 0 {

@@ -19,10 +19,15 @@ type rateState struct {
 	remaining int
 	reset     time.Time
 	exceeded  bool
+	hidden    bool // DialectServer advertises no rate limit
 }
 
-// setHeaders sets the X-RateLimit headers of a response.
+// setHeaders sets the X-RateLimit headers of a response, unless the
+// dialect sends none.
 func (s rateState) setHeaders(h http.Header) {
+	if s.hidden {
+		return
+	}
 	h.Set("X-RateLimit-Limit", strconv.Itoa(s.limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(s.remaining))
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(unixCeil(s.reset), 10))
@@ -91,5 +96,6 @@ func (h *Handler) rateLocked(key string, now time.Time, consume bool) rateState 
 		remaining: max(rl.Limit-w.count, 0),
 		reset:     w.start.Add(rl.Window),
 		exceeded:  rl.Enforce && w.count > rl.Limit,
+		hidden:    h.cfg.dialect == DialectServer,
 	}
 }

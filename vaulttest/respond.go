@@ -12,7 +12,9 @@ import (
 
 // Error codes the handler answers with.
 const (
+	CodeBadRequest         = "BAD_REQUEST"
 	CodeUnauthorized       = "UNAUTHORIZED"
+	CodeForbidden          = "FORBIDDEN"
 	CodeNotFound           = "NOT_FOUND"
 	CodeMethodNotAllowed   = "METHOD_NOT_ALLOWED"
 	CodeRateLimited        = "RATE_LIMITED"
@@ -24,7 +26,7 @@ const (
 type result struct {
 	status int
 	header http.Header
-	body   any
+	body   any // nil for an empty body
 	// apply makes the state change of the request; nil if it has none.
 	// It runs with h.mu held, only when the result is really sent.
 	apply func()
@@ -38,6 +40,12 @@ func errorResult(status int, code, message string) result {
 			Message: message,
 		}},
 	}
+}
+
+// emptyResult is an answer without a body, as DialectServer gives from
+// its authentication layer and its router.
+func emptyResult(status int) result {
+	return result{status: status}
 }
 
 // codeForStatus returns the error code the handler uses for status.
@@ -58,8 +66,12 @@ func codeForStatus(status int) string {
 	return strings.ToUpper(strings.Join(words, "_"))
 }
 
-// encode returns the JSON encoding of the result's body.
+// encode returns the JSON encoding of the result's body, or nil if it
+// has none.
 func (res result) encode() []byte {
+	if res.body == nil {
+		return nil
+	}
 	b, err := json.Marshal(res.body)
 	if err != nil {
 		// The bodies are the package's own fixed types; failing to
@@ -76,7 +88,9 @@ func writeResult(w http.ResponseWriter, res result) {
 	for k, v := range res.header {
 		h[k] = v
 	}
-	h.Set("Content-Type", "application/json")
+	if b != nil {
+		h.Set("Content-Type", "application/json")
+	}
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(res.status)
 	_, _ = w.Write(b)

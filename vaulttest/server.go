@@ -77,6 +77,12 @@ func (s *Server) AddSession(userID string, seed SessionSeed) Session {
 	return s.h.AddSession(userID, seed)
 }
 
+// AddSessionlessToken adds a token without a session; see
+// Handler.AddSessionlessToken.
+func (s *Server) AddSessionlessToken(userID, token string) string {
+	return s.h.AddSessionlessToken(userID, token)
+}
+
 // SeedDemo adds a demo user with realistic sessions; see Handler.SeedDemo.
 func (s *Server) SeedDemo(d Demo) []Session { return s.h.SeedDemo(d) }
 

@@ -11,43 +11,64 @@ import (
 	vault "github.com/vault-dev/vault-go"
 )
 
-// Messages of the handler's successful answers.
+// Messages of the handler's answers.
 const (
 	MessageSessionRevoked     = "Session revoked"
 	MessageAllSessionsRevoked = "All sessions revoked"
+	// MessageSessionsRevokedFormat is the fmt format of DialectServer's
+	// answer to logout-all, with the number of sessions revoked.
+	MessageSessionsRevokedFormat = "Revoked %d sessions"
+	// MessageNoActiveSession is DialectServer's 400 answer to logout-all
+	// with a token that has no session.
+	MessageNoActiveSession = "No active session"
 )
+
+// caller is who made a request: a user, and the session of the request's
+// token, which is nil for a token without a session.
+type caller struct {
+	userID  string
+	session *Session
+}
 
 // resolveLocked decides the answer to r without changing any state; the
 // change, if any, is in the result's apply. h.mu must be held.
 func (h *Handler) resolveLocked(r *http.Request, rt route, now time.Time) result {
+	server := h.cfg.dialect == DialectServer
 	if !rt.found {
-		return errorResult(http.StatusNotFound, CodeNotFound,
-			fmt.Sprintf("No route for %s %s", r.Method, r.URL.EscapedPath()))
+		msg := fmt.Sprintf("No route for %s %s", r.Method, r.URL.EscapedPath())
+		if server {
+			msg = serverMessageNoRoute
+		}
+		return errorResult(http.StatusNotFound, CodeNotFound, msg)
 	}
 	allowed := allowedMethods(rt.pattern)
 	if !slices.Contains(allowed, r.Method) {
 		res := errorResult(http.StatusMethodNotAllowed, CodeMethodNotAllowed,
 			fmt.Sprintf("Method %s is not allowed on this resource", r.Method))
+		if server {
+			res = emptyResult(http.StatusMethodNotAllowed)
+		}
 		res.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
 		return res
 	}
-	cur, res, ok := h.authenticateLocked(r, now)
+	who, res, ok := h.authenticateLocked(r, now)
 	if !ok {
 		return res
 	}
-	touch := func() { cur.LastActivityAt = now }
 
 	switch {
 	case rt.pattern == patternSessions && r.Method == http.MethodGet:
-		res = h.listLocked(cur, now)
+		res = h.listLocked(who, now)
 	case rt.pattern == patternSessions:
-		res = h.logoutAllLocked(cur, now)
+		res = h.logoutAllLocked(who, now)
 	default:
-		res = h.revokeLocked(cur, rt.sessionID, now)
+		res = h.revokeLocked(who, rt.sessionID, now)
 	}
 	change := res.apply
 	res.apply = func() {
-		touch()
+		if who.session != nil {
+			who.session.LastActivityAt = now
+		}
 		if change != nil {
 			change()
 		}
@@ -55,64 +76,126 @@ func (h *Handler) resolveLocked(r *http.Request, rt route, now time.Time) result
 	return res
 }
 
-// authenticateLocked returns the active session of the request's bearer
-// token, or the 401 answer.
-func (h *Handler) authenticateLocked(r *http.Request, now time.Time) (*Session, result, bool) {
+// authenticateLocked returns the caller of the request's bearer token, or
+// the 401 answer.
+func (h *Handler) authenticateLocked(r *http.Request, now time.Time) (caller, result, bool) {
 	tok, ok := bearerToken(r)
 	if !ok {
-		res := errorResult(http.StatusUnauthorized, CodeUnauthorized, "Missing or malformed bearer token")
-		res.header = http.Header{"Www-Authenticate": {`Bearer realm="vault"`}}
-		return nil, res, false
+		return caller{}, h.unauthorized("Missing or malformed bearer token", `Bearer realm="vault"`), false
 	}
-	s, ok := h.tokens[tok]
-	if !ok || !s.Active(now) {
-		res := errorResult(http.StatusUnauthorized, CodeUnauthorized, "Invalid or expired token")
-		res.header = http.Header{"Www-Authenticate": {`Bearer realm="vault", error="invalid_token"`}}
-		return nil, res, false
+	who, ok := h.callerLocked(tok, now)
+	if !ok {
+		return caller{}, h.unauthorized("Invalid or expired token", `Bearer realm="vault", error="invalid_token"`), false
 	}
-	if u := h.users[s.UserID]; u != nil && u.TenantID != "" {
-		if got := r.Header.Get("X-Tenant-ID"); got != u.TenantID {
-			res := errorResult(http.StatusUnauthorized, CodeUnauthorized, "Token is not valid for this tenant")
-			res.header = http.Header{"Www-Authenticate": {`Bearer realm="vault", error="invalid_token"`}}
-			return nil, res, false
+	if h.cfg.dialect == DialectSpec {
+		if u := h.users[who.userID]; u != nil && u.TenantID != "" && r.Header.Get("X-Tenant-ID") != u.TenantID {
+			return caller{}, h.unauthorized("Token is not valid for this tenant", `Bearer realm="vault", error="invalid_token"`), false
 		}
 	}
-	return s, result{}, true
+	return who, result{}, true
 }
 
-func (h *Handler) listLocked(cur *Session, now time.Time) result {
-	list := []vault.SessionResponse{}
-	for _, s := range h.sortedSessionsLocked(cur.UserID) {
-		if !s.Active(now) {
-			continue
+// callerLocked returns the caller of token, if the token is known and its
+// session, if it has one, is active.
+func (h *Handler) callerLocked(token string, now time.Time) (caller, bool) {
+	if s, ok := h.tokens[token]; ok {
+		return caller{userID: s.UserID, session: s}, s.Active(now)
+	}
+	if userID, ok := h.sessionless[token]; ok {
+		return caller{userID: userID}, true
+	}
+	return caller{}, false
+}
+
+// unauthorized is the 401 answer: in DialectSpec a JSON error with a
+// WWW-Authenticate challenge, in DialectServer an empty body, as its
+// authentication layer answers.
+func (h *Handler) unauthorized(message, challenge string) result {
+	if h.cfg.dialect == DialectServer {
+		return emptyResult(http.StatusUnauthorized)
+	}
+	res := errorResult(http.StatusUnauthorized, CodeUnauthorized, message)
+	res.header = http.Header{"Www-Authenticate": {challenge}}
+	return res
+}
+
+// activeSessionsLocked returns the active sessions of a user, ordered by
+// creation time and then ID.
+func (h *Handler) activeSessionsLocked(userID string, now time.Time) []*Session {
+	var active []*Session
+	for _, s := range h.sortedSessionsLocked(userID) {
+		if s.Active(now) {
+			active = append(active, s)
 		}
-		r := s.response(s == cur)
-		if s == cur {
-			// The request itself is the session's latest activity.
-			r.LastActivityAt = now
+	}
+	return active
+}
+
+func (h *Handler) listLocked(who caller, now time.Time) result {
+	active := h.activeSessionsLocked(who.userID, now)
+	// The request itself is the current session's latest activity.
+	lastActivity := func(s *Session) time.Time {
+		if s == who.session {
+			return now
 		}
+		return s.LastActivityAt
+	}
+	if h.cfg.dialect == DialectServer {
+		list := serverList{
+			Sessions:        make([]serverSession, 0, len(active)),
+			CurrentSessions: len(active),
+			MaxSessions:     h.cfg.maxSessions,
+			Warning:         serverWarning(len(active), h.cfg.maxSessions),
+		}
+		for _, s := range active {
+			list.Sessions = append(list.Sessions, s.serverResponse(s == who.session, lastActivity(s)))
+		}
+		return result{status: http.StatusOK, body: list}
+	}
+	list := make([]vault.SessionResponse, 0, len(active))
+	for _, s := range active {
+		r := s.response(s == who.session)
+		r.LastActivityAt = lastActivity(s)
 		list = append(list, r)
 	}
 	return result{status: http.StatusOK, body: list}
 }
 
-func (h *Handler) logoutAllLocked(cur *Session, now time.Time) result {
+func (h *Handler) logoutAllLocked(who caller, now time.Time) result {
+	active := h.activeSessionsLocked(who.userID, now)
+	message := MessageAllSessionsRevoked
+	if h.cfg.dialect == DialectServer {
+		if who.session == nil {
+			return errorResult(http.StatusBadRequest, CodeBadRequest, MessageNoActiveSession)
+		}
+		active = slices.DeleteFunc(active, func(s *Session) bool { return s == who.session })
+		message = fmt.Sprintf(MessageSessionsRevokedFormat, len(active))
+	}
 	return result{
 		status: http.StatusOK,
-		body:   vault.MessageResponse{Message: MessageAllSessionsRevoked},
+		body:   vault.MessageResponse{Message: message},
 		apply: func() {
-			for _, s := range h.sessions {
-				if s.UserID == cur.UserID && s.Active(now) {
-					revoke(s, now)
-				}
+			for _, s := range active {
+				revoke(s, now)
 			}
 		},
 	}
 }
 
-func (h *Handler) revokeLocked(cur *Session, id string, now time.Time) result {
+func (h *Handler) revokeLocked(who caller, id string, now time.Time) result {
 	s, ok := h.sessions[id]
-	if !ok || s.UserID != cur.UserID || !s.Active(now) {
+	if h.cfg.dialect == DialectServer {
+		// The server looks the session up within the caller's tenant, and
+		// then tells another user's session apart.
+		switch {
+		case !ok || h.tenantLocked(s.UserID) != h.tenantLocked(who.userID):
+			return errorResult(http.StatusNotFound, CodeNotFound, serverMessageNotFound)
+		case s.UserID != who.userID:
+			return errorResult(http.StatusForbidden, CodeForbidden, serverMessageForbidden)
+		case !s.Active(now):
+			return errorResult(http.StatusNotFound, CodeNotFound, serverMessageNotFound)
+		}
+	} else if !ok || s.UserID != who.userID || !s.Active(now) {
 		// The same answer for all three cases, so that a caller cannot
 		// learn whether another user's session exists.
 		return errorResult(http.StatusNotFound, CodeNotFound, "Session not found")
@@ -122,6 +205,14 @@ func (h *Handler) revokeLocked(cur *Session, id string, now time.Time) result {
 		body:   vault.MessageResponse{Message: MessageSessionRevoked},
 		apply:  func() { revoke(s, now) },
 	}
+}
+
+// tenantLocked returns the tenant of a user, empty for none.
+func (h *Handler) tenantLocked(userID string) string {
+	if u := h.users[userID]; u != nil {
+		return u.TenantID
+	}
+	return ""
 }
 
 func revoke(s *Session, now time.Time) {

@@ -37,7 +37,9 @@ type SessionSeed struct {
 	IPAddress string
 	// UserAgent is the client's User-Agent; empty is reported as null.
 	UserAgent string
-	// DeviceInfo is the parsed device; nil is reported as null.
+	// DeviceInfo is the device; nil is reported as null, or as {} in
+	// DialectServer, which sends only the members of its Extra. The
+	// values of Extra must encode as JSON; the session keeps a copy.
 	DeviceInfo *vault.DeviceInfoResponse
 	// MFAVerified reports whether the session passed multi-factor
 	// authentication.
@@ -89,10 +91,7 @@ func (s Session) Active(now time.Time) bool {
 
 func (s *Session) clone() Session {
 	c := *s
-	if s.DeviceInfo != nil {
-		d := *s.DeviceInfo
-		c.DeviceInfo = &d
-	}
+	c.DeviceInfo = cloneDeviceInfo(s.DeviceInfo)
 	return c
 }
 
@@ -182,7 +181,7 @@ func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
 	if _, dup := h.sessions[seed.ID]; dup {
 		panic(fmt.Sprintf("vaulttest: session ID %q is already in use", seed.ID))
 	}
-	if _, dup := h.tokens[seed.Token]; dup {
+	if h.tokenInUseLocked(seed.Token) {
 		panic("vaulttest: session token is already in use")
 	}
 	if seed.CreatedAt.IsZero() {
@@ -205,13 +204,43 @@ func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
 		LastActivityAt: seed.LastActivityAt.UTC(),
 		ExpiresAt:      seed.ExpiresAt.UTC(),
 	}
-	if seed.DeviceInfo != nil {
-		d := *seed.DeviceInfo
-		s.DeviceInfo = &d
-	}
+	s.DeviceInfo = cloneDeviceInfo(seed.DeviceInfo)
 	h.sessions[s.ID] = s
 	h.tokens[s.Token] = s
 	return s.clone()
+}
+
+// AddSessionlessToken adds a bearer token of the user with the given ID
+// that belongs to no session, such as the Vault server issues outside a
+// sign-in, adding the user without a tenant if it does not exist yet. It
+// returns the token, generated when token is empty. Such a token lists
+// the user's sessions with none current and never expires; in
+// DialectServer, logout-all answers it 400 "No active session". It
+// panics if userID is empty or the token is already in use.
+func (h *Handler) AddSessionlessToken(userID, token string) string {
+	if userID == "" {
+		panic("vaulttest: AddSessionlessToken with an empty user ID")
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.users[userID]; !ok {
+		h.users[userID] = &User{ID: userID}
+	}
+	if token == "" {
+		h.seq++
+		token = generatedToken(h.seq)
+	}
+	if h.tokenInUseLocked(token) {
+		panic("vaulttest: token is already in use")
+	}
+	h.sessionless[token] = userID
+	return token
+}
+
+func (h *Handler) tokenInUseLocked(token string) bool {
+	_, session := h.tokens[token]
+	_, sessionless := h.sessionless[token]
+	return session || sessionless
 }
 
 // User returns the user with the given ID and whether it exists.
