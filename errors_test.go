@@ -61,6 +61,63 @@ func TestAPIErrorFromNonJSONBody(t *testing.T) {
 	assert.ErrorIs(t, err, ErrServer)
 }
 
+func TestAPIErrorWithoutEnvelopeKeepsItsStatus(t *testing.T) {
+	// The Vault server answers some errors with no body (401 from its
+	// authentication layer) or with plain text (500).
+	bodies := []struct {
+		name, contentType, body, wantBody string
+	}{
+		{"empty", "", "", ""},
+		{"plain text", "text/plain; charset=utf-8", "Internal Server Error\n", "Internal Server Error"},
+		{"plain text on lines", "text/plain", "upstream failed:\r\n  timeout\n", "upstream failed: timeout"},
+	}
+	statuses := []struct {
+		status   int
+		sentinel error
+	}{
+		{http.StatusBadRequest, nil},
+		{http.StatusUnauthorized, ErrUnauthorized},
+		{http.StatusForbidden, ErrForbidden},
+		{http.StatusInternalServerError, ErrServer},
+	}
+	for _, st := range statuses {
+		for _, b := range bodies {
+			t.Run(strconv.Itoa(st.status)+" "+b.name, func(t *testing.T) {
+				client, ts := setup(t, func(c *Configuration) { c.MaxRetries = -1 })
+				ts.mux.HandleFunc("/users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+					if b.contentType != "" {
+						w.Header().Set("Content-Type", b.contentType)
+					}
+					w.WriteHeader(st.status)
+					_, _ = w.Write([]byte(b.body))
+				})
+				for _, call := range []func() error{
+					func() error { _, err := client.Sessions.ListSessions(context.Background()); return err },
+					func() error { _, err := client.Sessions.LogoutAllSessions(context.Background()); return err },
+				} {
+					err := call()
+					var apiErr *APIError
+					require.ErrorAs(t, err, &apiErr)
+					assert.Equal(t, st.status, apiErr.StatusCode)
+					assert.Empty(t, apiErr.Code)
+					assert.Empty(t, apiErr.Message)
+					assert.Equal(t, b.wantBody, apiErr.Body)
+					want := b.wantBody
+					if want == "" {
+						want = http.StatusText(st.status)
+					}
+					assert.True(t, strings.HasSuffix(err.Error(), ": "+strconv.Itoa(st.status)+": "+want), err.Error())
+					if st.sentinel != nil {
+						assert.ErrorIs(t, err, st.sentinel)
+					}
+					var decodeErr *DecodeError
+					assert.False(t, errors.As(err, &decodeErr), "an error status is never a decoding failure")
+				}
+			})
+		}
+	}
+}
+
 func TestAPIErrorSentinels(t *testing.T) {
 	tests := []struct {
 		status int
