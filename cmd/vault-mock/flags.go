@@ -28,6 +28,7 @@ type options struct {
 	latency     time.Duration
 	rateLimit   int
 	rateWindow  time.Duration
+	dialect     vaulttest.Dialect
 }
 
 var failModes = map[string]vaulttest.FaultAction{
@@ -70,6 +71,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.latency, "latency", 0, "delay every response by this `duration`")
 	fs.IntVar(&o.rateLimit, "rate-limit", 0, "enforce a limit of `N` requests per token and window (default: advertise 100 per minute only)")
 	fs.DurationVar(&o.rateWindow, "rate-window", vaulttest.DefaultRateLimitWindow, "rate-limit window")
+	fs.TextVar(&o.dialect, "dialect", vaulttest.DialectSpec, "answer as the API's spec says (spec) or as the Vault server's code does (server)")
 
 	// The flag package prints its errors with the whole usage; an error
 	// here is one line, and the usage is for -h.
@@ -191,12 +193,13 @@ func (o options) faults() []vaulttest.Fault {
 
 // handlerOptions returns the vaulttest options the flags ask for.
 func (o options) handlerOptions() []vaulttest.Option {
+	opts := []vaulttest.Option{vaulttest.WithDialect(o.dialect)}
 	if o.rateLimit == 0 {
-		return nil
+		return opts
 	}
-	return []vaulttest.Option{vaulttest.WithRateLimit(vaulttest.RateLimit{
+	return append(opts, vaulttest.WithRateLimit(vaulttest.RateLimit{
 		Limit:   o.rateLimit,
 		Window:  o.rateWindow,
 		Enforce: true,
-	})}
+	}))
 }

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c, ok := stdout.(io.Closer); ok {
 		_ = c.Close()
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "tenant", o.tenant, "sessions", len(demo))
+	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "tenant", o.tenant, "sessions", len(demo), "dialect", o.dialect)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -106,6 +106,8 @@ func explainAPIError(op operation, e *vault.APIError, cfg config) failure {
 		if cfg.tenantID != "" {
 			f.hint += ", or belong to another tenant than " + cfg.tenantID
 		}
+	case e.StatusCode == http.StatusForbidden && op.sdk == "revoke session":
+		f.hint = "the session belongs to another user; see vault sessions list for this user's own"
 	case e.StatusCode == http.StatusForbidden:
 		f.hint = "the token is not allowed to do this; check " + envToken + " and " + envTenantID
 	case e.StatusCode == http.StatusNotFound && op.sdk == "revoke session":

@@ -36,9 +36,9 @@ type result struct {
 	stderr string
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, opts ...vaulttest.Option) *harness {
 	t.Helper()
-	srv := vaulttest.NewServer()
+	srv := vaulttest.NewServer(opts...)
 	t.Cleanup(srv.Close)
 	srv.SetNow(testNow)
 	demo := srv.SeedDemo(vaulttest.Demo{})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"strings"
 
 	vault "github.com/vault-dev/vault-go"
 )
@@ -16,8 +17,10 @@ var listCommand = command{
 	details: `The table shows each session's ID, marks the current one (the session of
 the token in use) with *, its device type, browser and operating system,
 IP address, last activity ("3m ago") and expiry ("in 29d", or a date when
-it is far away). --output json prints the API's JSON instead: an array of
-SessionResponse objects, with nothing else on stdout.
+it is far away). When the server reports the user's session limit, a last
+line tells how many sessions of how many allowed are in use, such as
+"4 of 5 sessions, near the limit". --output json prints the API's JSON
+instead: an array of SessionResponse objects, with nothing else on stdout.
 
 Examples:
   vault sessions list
@@ -57,7 +60,8 @@ func (c *cli) list(ctx context.Context, args []string) int {
 
 	ctx, cancel := withTimeout(ctx, cfg)
 	defer cancel()
-	sessions, err := client.Sessions.ListSessions(ctx)
+	var limits vault.SessionLimits
+	sessions, err := client.Sessions.ListSessions(ctx, vault.WithSessionLimits(&limits))
 	if err != nil {
 		f := explain(opList, err, cfg)
 		return c.fail(exitFailure, cfg.token, f.msg, f.hint)
@@ -66,6 +70,9 @@ func (c *cli) list(ctx context.Context, args []string) int {
 		err = writeJSON(c, sessions)
 	} else {
 		err = writeTable(c.stdout, sessions, c.now())
+		if line := limitLine(limits); err == nil && line != "" {
+			_, err = fmt.Fprintln(c.stdout, line)
+		}
 	}
 	if err != nil {
 		return c.fail(exitFailure, cfg.token, "cannot write the sessions: "+err.Error(), "")
@@ -81,4 +88,26 @@ func writeJSON(c *cli, sessions []vault.SessionResponse) error {
 	enc := json.NewEncoder(c.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sessions)
+}
+
+// limitLine describes the session limit the server reported, such as
+// "4 of 5 sessions, near the limit", or is empty when it reported none.
+func limitLine(l vault.SessionLimits) string {
+	if l == (vault.SessionLimits{}) {
+		return ""
+	}
+	line := fmt.Sprintf("%d sessions", l.Current)
+	if l.Max > 0 {
+		line = fmt.Sprintf("%d of %d sessions", l.Current, l.Max)
+	}
+	switch l.Warning {
+	case "":
+	case vault.WarningNearLimit:
+		line += ", near the limit"
+	case vault.WarningLimitReached:
+		line += ", at the limit"
+	default:
+		line += ", " + printable(strings.ReplaceAll(l.Warning, "_", " "))
+	}
+	return line
 }

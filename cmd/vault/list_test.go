@@ -137,3 +137,74 @@ func TestListFlagsAfterArguments(t *testing.T) {
 	requireCode(t, exitOK, r)
 	assert.True(t, json.Valid([]byte(r.stdout)))
 }
+
+func TestListShowsTheSessionLimit(t *testing.T) {
+	tests := []struct {
+		name     string
+		dialect  vaulttest.Dialect
+		sessions int
+		want     string // the last line; empty for no limit line
+	}{
+		{"spec", vaulttest.DialectSpec, 4, ""},
+		{"server, below", vaulttest.DialectServer, 3, "3 of 5 sessions"},
+		{"server, near", vaulttest.DialectServer, 4, "4 of 5 sessions, near the limit"},
+		{"server, at", vaulttest.DialectServer, 5, "5 of 5 sessions, at the limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, vaulttest.WithDialect(tt.dialect), vaulttest.WithMaxSessions(5))
+			for i := len(h.demo); i < tt.sessions; i++ {
+				h.secret(h.srv.AddSession(vaulttest.DemoUserID, vaulttest.SessionSeed{}).Token)
+			}
+			r := h.run("sessions", "list")
+			requireCode(t, exitOK, r)
+			assert.Empty(t, r.stderr)
+			lines := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n")
+			if tt.want == "" {
+				assert.Equal(t, "* current session (the token in use)", lines[len(lines)-1])
+				return
+			}
+			assert.Equal(t, "* current session (the token in use)", lines[len(lines)-2])
+			assert.Equal(t, tt.want, lines[len(lines)-1])
+			assert.Len(t, lines, 1+tt.sessions+3, r.stdout)
+
+			r = h.run("sessions", "list", "--output", "json")
+			requireCode(t, exitOK, r)
+			assert.NotContains(t, r.stdout, "of 5", "stdout holds the JSON alone")
+			var sessions []vault.SessionResponse
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &sessions))
+			assert.Len(t, sessions, tt.sessions)
+		})
+	}
+}
+
+func TestListServerDeviceInfoInJSON(t *testing.T) {
+	h := newHarness(t, vaulttest.WithDialect(vaulttest.DialectServer))
+	r := h.run("sessions", "list", "--output", "json")
+	requireCode(t, exitOK, r)
+	var raw []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &raw))
+	require.Len(t, raw, len(h.demo))
+	for _, s := range raw {
+		if s["id"] == h.demo[0].ID {
+			device, _ := s["deviceInfo"].(map[string]any)
+			assert.Equal(t, "google", device["oauth_provider"], "the server's own members are kept")
+		}
+	}
+}
+
+func TestLimitLine(t *testing.T) {
+	tests := []struct {
+		limits vault.SessionLimits
+		want   string
+	}{
+		{vault.SessionLimits{}, ""},
+		{vault.SessionLimits{Current: 2, Max: 10}, "2 of 10 sessions"},
+		{vault.SessionLimits{Current: 0, Max: 5}, "0 of 5 sessions"},
+		{vault.SessionLimits{Current: 3, Warning: vault.WarningLimitReached}, "3 sessions, at the limit"},
+		{vault.SessionLimits{Current: 9, Max: 10, Warning: "over_quota\x1b[2J"}, "9 of 10 sessions, over quota?[2J"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, limitLine(tt.limits), "%+v", tt.limits)
+	}
+}

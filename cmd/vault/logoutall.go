@@ -11,10 +11,13 @@ import (
 var logoutAllCommand = command{
 	name:    "sessions logout-all",
 	args:    "[flags]",
-	summary: "Sign out every session of the user, the current one included.",
+	summary: "Sign out every session of the user.",
 	details: `On a terminal it asks for a confirmation first, unless --yes is given.
 Without a terminal (in a script or a pipe) it refuses to run unless --yes
-is given. Afterwards the token in use no longer works.
+is given. Whether the current session (the one of the token in use) ends
+too depends on the server: under the API's spec it does, and the token no
+longer works afterwards; the Vault server keeps it, signs out the others
+and says how many ("Revoked 3 sessions").
 
 Examples:
   vault sessions logout-all
@@ -25,7 +28,7 @@ Examples:
 var opLogoutAll = operation{sdk: "logout all sessions", label: "log out all sessions"}
 
 // confirmPrompt is the question logout-all asks on a terminal.
-const confirmPrompt = "Sign out every session of this user, the current one included? [y/N] "
+const confirmPrompt = "Sign out every session of this user (the current one too, unless the server keeps it)? [y/N] "
 
 // logoutAll runs "vault sessions logout-all".
 func (c *cli) logoutAll(ctx context.Context, args []string) int {

@@ -104,3 +104,16 @@ func TestIsTerminal(t *testing.T) {
 	assert.False(t, isTerminal(file))
 	assert.False(t, isTerminal(strings.NewReader("y\n")))
 }
+
+func TestLogoutAllOnTheServerKeepsTheCurrentSession(t *testing.T) {
+	h := newHarness(t, vaulttest.WithDialect(vaulttest.DialectServer))
+	r := h.run("sessions", "logout-all", "--yes")
+	requireCode(t, exitOK, r)
+	assert.Equal(t, "Revoked 2 sessions\n", r.stdout)
+	for _, s := range h.srv.Sessions(vaulttest.DemoUserID) {
+		assert.Equal(t, s.ID != h.demo[0].ID, s.Revoked, "session %s", s.ID)
+	}
+	r = h.run("sessions", "list")
+	requireCode(t, exitOK, r)
+	assert.Contains(t, r.stdout, "1 of 5 sessions")
+}

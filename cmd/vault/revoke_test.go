@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vault-dev/vault-go/vaulttest"
 )
 
 func TestRevokeOne(t *testing.T) {
@@ -79,4 +81,20 @@ func TestRevokeWithoutIDs(t *testing.T) {
 	requireCode(t, exitUsage, r)
 	assert.Equal(t, "vault: sessions revoke needs at least one session ID (hint: see vault sessions list for the IDs)", oneLine(t, r))
 	assert.Empty(t, h.srv.Requests())
+}
+
+func TestRevokeAnotherUsersSessionOnTheServer(t *testing.T) {
+	h := newHarness(t, vaulttest.WithDialect(vaulttest.DialectServer))
+	bob := h.srv.AddSession("bob", vaulttest.SessionSeed{ID: "ses_bob"})
+	h.secret(bob.Token)
+	r := h.run("sessions", "revoke", bob.ID, h.demo[1].ID)
+	requireCode(t, exitFailure, r)
+	assert.Equal(t, "revoked "+h.demo[1].ID+"\n", r.stdout, "a 403 does not stop the other IDs")
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	require.Len(t, lines, 2, r.stderr)
+	assert.Equal(t, "vault: revoke session ses_bob: 403 FORBIDDEN: Access denied "+
+		"(hint: the session belongs to another user; see vault sessions list for this user's own)", lines[0])
+	assert.Equal(t, "vault: revoked 1 of 2 sessions", lines[1])
+	got, _ := h.srv.Session(bob.ID)
+	assert.False(t, got.Revoked)
 }
