@@ -19,8 +19,9 @@ import (
 // long list is never held twice in memory (json.Decoder.Decode would
 // buffer the whole array before decoding it). Any other JSON, such as an
 // object without a "sessions" array or with "sessions": null, is an
-// error, never an empty list. Member names of the object form are matched
-// exactly.
+// error, never an empty list, and so is a second "sessions" member. The
+// member names of the object form are matched exactly; when a limit
+// appears twice, the last one counts, as with encoding/json.
 
 // Member names of the Vault server's object form of the list.
 const (
@@ -62,7 +63,6 @@ func decodeSessionList(r io.Reader) ([]SessionResponse, SessionLimits, error) {
 func decodeSessionObject(dec *json.Decoder) ([]SessionResponse, SessionLimits, error) {
 	var sessions []SessionResponse // nil until the member is read
 	var limits SessionLimits
-	seen := make(map[string]bool, 4)
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -70,14 +70,11 @@ func decodeSessionObject(dec *json.Decoder) ([]SessionResponse, SessionLimits, e
 		}
 		name, _ := tok.(string) // inside an object, Token returns names as strings
 		switch name {
-		case memberSessions, memberCurrentSessions, memberMaxSessions, memberWarning:
-			if seen[name] {
-				return nil, SessionLimits{}, fmt.Errorf("member %q appears twice", name)
-			}
-			seen[name] = true
-		}
-		switch name {
 		case memberSessions:
+			if sessions != nil {
+				// Which of two lists is meant? Refuse to guess.
+				return nil, SessionLimits{}, errors.New(`member "sessions" appears twice`)
+			}
 			tok, err := dec.Token()
 			if err != nil {
 				return nil, SessionLimits{}, err
