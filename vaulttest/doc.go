@@ -37,9 +37,14 @@
 //	DELETE /users/me/sessions              revoke all the caller's sessions
 //	DELETE /users/me/sessions/{sessionId}  revoke one session
 //
-// Every response is JSON, carries an X-Request-Id header and the
+// By default the server answers as the API's spec says ([DialectSpec]):
+// every response is JSON, carries an X-Request-Id header and the
 // X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers,
 // and every error has the body {"error":{"code":"...","message":"..."}}.
+// [WithDialect]([DialectServer]) makes it answer as the Vault server's
+// code does instead, which differs in the list's shape, deviceInfo,
+// logout-all, revoking another user's session, and bodiless errors; a
+// suite run in both dialects holds against either kind of server.
 //
 // Tests can seed state ([Server.AddUser], [Server.AddSession],
 // [Server.SeedDemo]), read it back ([Server.Session], [Server.Sessions]),

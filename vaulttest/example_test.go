@@ -1,8 +1,10 @@
 package vaulttest_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -133,4 +135,58 @@ func ExampleFault_Validate() {
 	fmt.Println(f.Validate())
 	// Output:
 	// fault Route "DELETE /api/v1/users/me/sessions/ses_1": routes are relative to the base path /api/v1; a route is a pattern, not one session; write Route "DELETE /users/me/sessions/{sessionId}" with SessionID "ses_1"
+}
+
+func ExampleWithDialect() {
+	srv := vaulttest.NewServer(vaulttest.WithDialect(vaulttest.DialectServer), vaulttest.WithMaxSessions(5))
+	defer srv.Close()
+	srv.SetNow(time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC))
+	me := srv.AddSession("alice", vaulttest.SessionSeed{
+		ID:         "sess_laptop",
+		DeviceInfo: &vault.DeviceInfoResponse{Extra: map[string]any{"oauth_provider": "google"}},
+	})
+
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/users/me/sessions", nil)
+	if err != nil {
+		panic(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+me.Token)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var body bytes.Buffer
+	if err := json.Indent(&body, must(io.ReadAll(resp.Body)), "", "  "); err != nil {
+		panic(err)
+	}
+	fmt.Println(body.String())
+	// Output:
+	// {
+	//   "sessions": [
+	//     {
+	//       "id": "sess_laptop",
+	//       "createdAt": "2025-03-14T09:00:00Z",
+	//       "lastActivityAt": "2025-03-14T09:00:00Z",
+	//       "expiresAt": "2025-04-13T09:00:00Z",
+	//       "ipAddress": null,
+	//       "userAgent": null,
+	//       "deviceInfo": {
+	//         "oauth_provider": "google"
+	//       },
+	//       "mfaVerified": false,
+	//       "current": true
+	//     }
+	//   ],
+	//   "currentSessions": 1,
+	//   "maxSessions": 5,
+	//   "warning": null
+	// }
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
