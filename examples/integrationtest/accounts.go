@@ -54,17 +54,42 @@ func (a *Accounts) AfterPasswordChange(ctx context.Context, token string) (int, 
 }
 
 // ForceLogout signs the user out of every device, the current one too,
-// such as when the account is locked. A token Vault no longer accepts
-// means the user is signed out already, so that is a success: the job
-// can run twice without failing.
+// such as when the account is locked. Under the API's spec logout-all
+// does all of it; the Vault server's code keeps the session of the token
+// that asks, so ForceLogout then revokes that one too. A token Vault no
+// longer accepts means the user is signed out already, so that is a
+// success: the job can run twice without failing.
 func (a *Accounts) ForceLogout(ctx context.Context, token string) error {
 	_, err := a.Vault.Sessions.LogoutAllSessions(ctx, vault.WithAccessToken(token))
+	if err == nil {
+		err = a.endCurrentSession(ctx, token)
+	}
 	switch {
 	case err == nil, errors.Is(err, vault.ErrUnauthorized):
 		return nil
 	default:
 		return tryLater(fmt.Errorf("accounts: force logout: %w", err))
 	}
+}
+
+// endCurrentSession revokes the session of token if the server kept it.
+// Where the server ended it, the list answers 401.
+func (a *Accounts) endCurrentSession(ctx context.Context, token string) error {
+	sessions, err := a.Vault.Sessions.ListSessions(ctx, vault.WithAccessToken(token))
+	if err != nil {
+		return err
+	}
+	for _, s := range sessions {
+		if !s.Current {
+			continue
+		}
+		_, err := a.Vault.Sessions.RevokeSession(ctx, s.ID, vault.WithAccessToken(token))
+		if errors.Is(err, vault.ErrNotFound) {
+			return nil // gone already
+		}
+		return err
+	}
+	return nil
 }
 
 // tryLater turns a rate-limited failure into a *TryLaterError carrying
