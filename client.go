@@ -71,6 +71,8 @@ func NewClient(cfg Configuration) (*Client, error) {
 		return nil, &ConfigError{Field: "RetryWaitMax", Reason: "must not be negative"}
 	case cfg.MaxResponseBytes < 0:
 		return nil, &ConfigError{Field: "MaxResponseBytes", Reason: "must not be negative"}
+	case cfg.AttemptTimeout < 0:
+		return nil, &ConfigError{Field: "AttemptTimeout", Reason: "must not be negative"}
 	}
 
 	c := &Client{
@@ -120,7 +122,7 @@ func NewClient(cfg Configuration) (*Client, error) {
 		c.auth = []string{"Bearer " + c.token}
 	}
 
-	c.transport, c.httpClient = newHTTPClient(cfg.HTTPClient)
+	c.transport, c.httpClient = newHTTPClient(cfg.HTTPClient, cfg.AttemptTimeout)
 	c.calls = new(sync.Pool)
 	c.Sessions = &SessionsService{client: c}
 	return c, nil
@@ -135,9 +137,8 @@ func userAgent(extra string) string {
 }
 
 // CloseIdleConnections closes the idle keep-alive connections of the
-// Client's transport. Call it when the Client is no longer needed. With a
-// Configuration.HTTPClient whose Transport is nil, that transport is
-// http.DefaultTransport, shared with the rest of the process.
+// Client's transport: its own, or the Transport of
+// Configuration.HTTPClient. Call it when the Client is no longer needed.
 func (c *Client) CloseIdleConnections() {
 	if ci, ok := c.transport.(interface{ CloseIdleConnections() }); ok {
 		ci.CloseIdleConnections()

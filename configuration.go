@@ -53,9 +53,23 @@ type Configuration struct {
 	// User-Agent header, such as "billing-service/2.1".
 	UserAgent string
 	// HTTPClient is the client whose Transport, Timeout and Jar are used.
-	// Its CheckRedirect is not: the SDK never follows redirects. Default: a
-	// client with a connection pool sized for concurrent use.
+	// Its CheckRedirect is not: the SDK never follows redirects. A nil
+	// Transport keeps the SDK's pooled transport, not
+	// http.DefaultTransport. Its Timeout bounds each attempt, not the
+	// call; AttemptTimeout, when set, wins over it.
+	//
+	// Default: a client whose transport keeps up to 64 idle connections
+	// per host, for concurrent use, and that has no timeout of its own: an
+	// attempt lasts as long as the context allows, unless AttemptTimeout
+	// is set.
 	HTTPClient *http.Client
+	// AttemptTimeout bounds each attempt of a call: connecting, sending
+	// the request, waiting for the answer and reading its body. An attempt
+	// that runs out of time fails like a lost connection and is retried
+	// while retries remain; the call as a whole is bounded by its context.
+	// Zero means no bound per attempt (the default); it must not be
+	// negative.
+	AttemptTimeout time.Duration
 	// MaxRetries is the number of retries after the first attempt: 0 means
 	// DefaultMaxRetries, a negative value disables retries.
 	MaxRetries int
@@ -201,8 +215,8 @@ func (c Configuration) String() string {
 	if c.UserAgent != "" {
 		fmt.Fprintf(&b, " UserAgent:%q", c.UserAgent)
 	}
-	fmt.Fprintf(&b, " HTTPClient:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s RetryBudget:%d MaxResponseBytes:%d AllowInsecureHTTP:%t Logger:%s}",
-		setOrUnset(c.HTTPClient != nil), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.RetryBudget, c.MaxResponseBytes, c.AllowInsecureHTTP, setOrUnset(c.Logger != nil))
+	fmt.Fprintf(&b, " HTTPClient:%s AttemptTimeout:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s RetryBudget:%d MaxResponseBytes:%d AllowInsecureHTTP:%t Logger:%s}",
+		setOrUnset(c.HTTPClient != nil), c.AttemptTimeout, c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.RetryBudget, c.MaxResponseBytes, c.AllowInsecureHTTP, setOrUnset(c.Logger != nil))
 	return b.String()
 }
 

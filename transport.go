@@ -11,7 +11,15 @@ import (
 // hides CloseIdleConnections from go-retryablehttp, which would otherwise
 // drop the whole pool after every failed call while other goroutines are
 // using it.
-func newHTTPClient(user *http.Client) (http.RoundTripper, *http.Client) {
+//
+// A caller's client without a Transport gets the pooled one, not
+// http.DefaultTransport: setting only a Timeout must not cut the pool to
+// net/http's two idle connections per host.
+//
+// go-retryablehttp sends each attempt through the wrapper's Do, so its
+// Timeout bounds one attempt, from dialling to the end of the body:
+// attemptTimeout when set, else the caller's client's.
+func newHTTPClient(user *http.Client, attemptTimeout time.Duration) (http.RoundTripper, *http.Client) {
 	hc := &http.Client{CheckRedirect: refuseRedirect}
 	var rt http.RoundTripper
 	if user != nil {
@@ -19,8 +27,8 @@ func newHTTPClient(user *http.Client) (http.RoundTripper, *http.Client) {
 		hc.Timeout = user.Timeout
 		hc.Jar = user.Jar
 	}
-	if rt == nil && user != nil {
-		rt = http.DefaultTransport
+	if attemptTimeout > 0 {
+		hc.Timeout = attemptTimeout
 	}
 	if rt == nil {
 		rt = newPooledTransport()
