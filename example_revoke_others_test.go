@@ -43,3 +43,28 @@ func ExampleSessionsService_RevokeOtherSessions() {
 	// iOS revoked=true
 	// iPadOS revoked=true
 }
+
+func ExampleRetryAfter() {
+	srv := vaulttest.NewServer()
+	defer srv.Close()
+	devices := srv.SeedDemo(vaulttest.Demo{Sessions: 3})
+	// Both revocations are rate limited, one for longer. A wait past
+	// RetryWaitMax (30s by default) ends the call at once.
+	srv.Faults().Add(
+		vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 429, RetryAfter: "90"},
+		vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 429, RetryAfter: "120"},
+	)
+
+	client, err := vault.NewClient(vault.Configuration{BaseURL: srv.URL, AccessToken: devices[0].Token})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+
+	_, err = client.Sessions.RevokeOtherSessions(context.Background())
+	if wait, ok := vault.RetryAfter(err); ok {
+		fmt.Println("come back in", wait)
+	}
+	// Output:
+	// come back in 2m0s
+}

@@ -54,6 +54,41 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 	return positive(when.Sub(now)), true
 }
 
+// RetryAfter returns the longest wait that any 429 or 503 *APIError in
+// err's tree asked for, and whether one asked for a wait at all. It looks
+// through every error the SDK returns, joined ones included: the
+// *RevokeOthersError of a partial RevokeOtherSessions, an error wrapping
+// ErrRetryBudgetExhausted, and errors wrapped with fmt.Errorf's %w or
+// errors.Join. A server that asked for no wait, or a wait of zero, gives
+// false.
+//
+// It is the wait to pass on, such as in a service's own Retry-After
+// header, when a call ends with the server asking for more time.
+func RetryAfter(err error) (time.Duration, bool) {
+	switch e := err.(type) {
+	case nil:
+		return 0, false
+	case *APIError:
+		asked := e.RetryAfter > 0 && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable)
+		if !asked {
+			return 0, false
+		}
+		return e.RetryAfter, true
+	case interface{ Unwrap() error }:
+		return RetryAfter(e.Unwrap())
+	case interface{ Unwrap() []error }:
+		var longest time.Duration
+		var found bool
+		for _, inner := range e.Unwrap() {
+			if wait, ok := RetryAfter(inner); ok {
+				longest, found = max(longest, wait), true
+			}
+		}
+		return longest, found
+	}
+	return 0, false
+}
+
 // serverWait returns the wait a response asks for before another attempt:
 // Retry-After on 429 and 503, and on a 429 without it X-RateLimit-Reset.
 func serverWait(resp *http.Response, now time.Time) (time.Duration, bool) {

@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	vault "github.com/vault-dev/vault-go"
 )
@@ -35,7 +34,7 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 func (h *handler) errorBody(w http.ResponseWriter, r *http.Request, err error) (int, vault.ErrorResponseError) {
 	status, code, msg := classify(err)
 	if status == http.StatusTooManyRequests {
-		if wait := retryAfter(err); wait > 0 {
+		if wait, ok := vault.RetryAfter(err); ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		}
 	}
@@ -71,22 +70,6 @@ func classify(err error) (status int, code, msg string) {
 	default:
 		return http.StatusBadGateway, "UPSTREAM_UNAVAILABLE", "the session service is unavailable; try again later"
 	}
-}
-
-// retryAfter returns the longest wait any *vault.APIError in err's tree
-// asked for, so that a partial failure of revoke-others carries it too.
-func retryAfter(err error) time.Duration {
-	var wait time.Duration
-	var apiErr *vault.APIError
-	if errors.As(err, &apiErr) {
-		wait = apiErr.RetryAfter
-	}
-	if multi, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range multi.Unwrap() {
-			wait = max(wait, retryAfter(e))
-		}
-	}
-	return wait
 }
 
 // failedIDs returns the sessions revoke-others could not revoke.
