@@ -2,6 +2,7 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -274,15 +275,41 @@ func (c *Client) resolveToken(ctx context.Context, override string) (string, err
 	return c.token, nil
 }
 
+// logFailure records a call that failed after sending, at the level of
+// failureLevel.
 func (c *Client) logFailure(ctx context.Context, op operation, req *http.Request, attempts int, err error) {
-	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelWarn) {
+	if c.logger == nil {
 		return
 	}
-	c.logger.LogAttrs(ctx, slog.LevelWarn, "vault: call failed",
+	level := failureLevel(err)
+	if !c.logger.Enabled(ctx, level) {
+		return
+	}
+	c.logger.LogAttrs(ctx, level, "vault: call failed",
 		slog.String("operation", op.name),
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.Path),
 		slog.Int("attempts", attempts),
 		slog.String("error", err.Error()),
 	)
+}
+
+// failureLevel is the level of a failed call's record. A service meets
+// 401, 403 and 404 in its normal course (an expired token, a session
+// already gone), and cancels calls whose caller went away: those are
+// debug, or they would flood its logs. A 429 is news about one caller,
+// and info. The rest, warn, is what an operator should look at: 5xx,
+// network failures and timeouts, bodies that do not decode, an empty
+// retry budget.
+func failureLevel(err error) slog.Level {
+	switch {
+	case errors.Is(err, ErrRetryBudgetExhausted):
+		return slog.LevelWarn
+	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrForbidden), errors.Is(err, ErrNotFound),
+		errors.Is(err, context.Canceled):
+		return slog.LevelDebug
+	case errors.Is(err, ErrRateLimited):
+		return slog.LevelInfo
+	}
+	return slog.LevelWarn
 }

@@ -98,8 +98,11 @@ type Configuration struct {
 	// in clear text; http://localhost and loopback addresses such as
 	// 127.0.0.1 and [::1] are always allowed, for tests.
 	AllowInsecureHTTP bool
-	// Logger receives a record per attempt, retry and failure. Nil keeps
-	// the SDK silent.
+	// Logger receives a record per attempt, retry and failure. A failure
+	// a service expects (401, 403, 404, a call its caller cancelled) is
+	// logged at debug, a 429 at info, the others (5xx, network failures,
+	// decoding errors, an empty retry budget) at warn. Nil keeps the SDK
+	// silent.
 	Logger *slog.Logger
 }
 
