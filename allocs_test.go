@@ -1,7 +1,10 @@
 package vault
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,4 +37,48 @@ func TestAllocationsWithinBaseline(t *testing.T) {
 			assert.LessOrEqual(t, sdk, base*maxAllocRatio, "allocations per call: SDK %.0f, baseline %.0f", sdk, base)
 		})
 	}
+}
+
+// TestHooksAllocateNothingOfTheirOwn checks that observing a call costs
+// no allocation beyond what the hooks themselves make, so that a Client
+// without hooks pays nothing for them either. The answers come from
+// memory, without a server or connections whose goroutines would
+// allocate on their own during the count.
+func TestHooksAllocateNothingOfTheirOwn(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not exact under the race detector")
+	}
+	list := encodeSessions(t, benchSessions)
+	inMemory := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			StatusCode: http.StatusOK,
+			Header:     http.Header{"Content-Type": {"application/json"}},
+			Body:       io.NopCloser(bytes.NewReader(list)),
+			Request:    r,
+		}, nil
+	})
+	newClient := func(hooks Hooks) *Client {
+		c, err := NewClient(Configuration{
+			BaseURL:     "https://api.example.test/api/v1",
+			AccessToken: testToken,
+			HTTPClient:  &http.Client{Transport: inMemory},
+			Hooks:       hooks,
+		})
+		require.NoError(t, err)
+		return c
+	}
+	plain := newClient(Hooks{})
+	observed := newClient(Hooks{
+		Start: func(ctx context.Context, _ string) context.Context { return ctx },
+		End:   func(context.Context, CallInfo) {},
+	})
+	ctx := context.Background()
+	measure := func(c *Client) float64 {
+		return testing.AllocsPerRun(100, func() {
+			if _, err := c.Sessions.ListSessions(ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	assert.Equal(t, measure(plain), measure(observed))
 }

@@ -38,6 +38,8 @@ type Client struct {
 	maxBody      int64
 	budget       *retryBudget // nil when switched off
 	logger       *slog.Logger
+	hooks        Hooks
+	ownTransport bool       // the transport is the SDK's pooled one
 	calls        *sync.Pool // of *call
 }
 
@@ -86,6 +88,8 @@ func NewClient(cfg Configuration) (*Client, error) {
 		maxBody:      cfg.MaxResponseBytes,
 		budget:       newRetryBudget(cfg.RetryBudget),
 		logger:       cfg.Logger,
+		hooks:        cfg.Hooks,
+		ownTransport: cfg.HTTPClient == nil || cfg.HTTPClient.Transport == nil,
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -189,11 +193,20 @@ func (op operation) changesState() bool { return op.method != http.MethodGet }
 
 // do runs one operation: it builds the request, sends it with retries and
 // hands a 2xx body to dec. Every other outcome becomes an error that names
-// the operation.
+// the operation. The Hooks, when set, see the call from start to end.
 func (c *Client) do(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder) error {
 	if ctx == nil {
 		return &opError{op: op.name, err: fmt.Errorf("%w: nil context", ErrInvalidArgument)}
 	}
+	if c.hooks.set() {
+		return c.observe(ctx, op, path, opts, dec)
+	}
+	return c.send(ctx, op, path, opts, dec, nil)
+}
+
+// send is do without the hooks. It fills in what the call came to in
+// info, when info is not nil.
+func (c *Client) send(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder, info *CallInfo) error {
 	ro, err := applyOptions(opts)
 	if err != nil {
 		return &opError{op: op.name, err: err}
@@ -212,7 +225,13 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	if ro.query != "" {
 		target += "?" + ro.query
 	}
-	req, err := http.NewRequestWithContext(k.traced(ctx), op.method, target, nil)
+	reqCtx := k.traced(ctx)
+	if !c.ownTransport {
+		// Only a transport of the caller's reads the operation: the SDK's
+		// own spares the allocation.
+		reqCtx = context.WithValue(reqCtx, operationKey{}, op.name)
+	}
+	req, err := http.NewRequestWithContext(reqCtx, op.method, target, nil)
 	if err != nil {
 		return &opError{op: op.name, err: fmt.Errorf("%w: %v", ErrInvalidArgument, err)}
 	}
@@ -229,6 +248,12 @@ func (c *Client) do(ctx context.Context, op operation, path string, opts []Reque
 	req.Header["Authorization"] = auth
 
 	resp, err := k.run(req)
+	if info != nil {
+		info.Attempts = k.attempts()
+		if resp != nil {
+			info.StatusCode, info.RequestID = resp.StatusCode, resp.Header.Get("X-Request-Id")
+		}
+	}
 	if ro.response != nil {
 		*ro.response = withoutCredential(resp)
 	}

@@ -104,6 +104,9 @@ type Configuration struct {
 	// decoding errors, an empty retry budget) at warn. Nil keeps the SDK
 	// silent.
 	Logger *slog.Logger
+	// Hooks observe each call, for tracing and metrics; see Hooks. The
+	// zero value observes nothing.
+	Hooks Hooks
 }
 
 // ConfigError is returned by NewClient for an invalid Configuration. It
@@ -218,8 +221,8 @@ func (c Configuration) String() string {
 	if c.UserAgent != "" {
 		fmt.Fprintf(&b, " UserAgent:%q", c.UserAgent)
 	}
-	fmt.Fprintf(&b, " HTTPClient:%s AttemptTimeout:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s RetryBudget:%d MaxResponseBytes:%d AllowInsecureHTTP:%t Logger:%s}",
-		setOrUnset(c.HTTPClient != nil), c.AttemptTimeout, c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.RetryBudget, c.MaxResponseBytes, c.AllowInsecureHTTP, setOrUnset(c.Logger != nil))
+	fmt.Fprintf(&b, " HTTPClient:%s AttemptTimeout:%s MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s RetryBudget:%d MaxResponseBytes:%d AllowInsecureHTTP:%t Logger:%s Hooks:%s}",
+		setOrUnset(c.HTTPClient != nil), c.AttemptTimeout, c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.RetryBudget, c.MaxResponseBytes, c.AllowInsecureHTTP, setOrUnset(c.Logger != nil), setOrUnset(c.Hooks.set()))
 	return b.String()
 }
 

@@ -108,7 +108,7 @@ func (s *SessionsService) LogoutAllSessions(ctx context.Context, opts ...Request
 func (s *SessionsService) RevokeSession(ctx context.Context, sessionID string, opts ...RequestOption) (*MessageResponse, error) {
 	path, err := revokePath(sessionID)
 	if err != nil {
-		return nil, &opError{op: opRevokeSession.name, err: err}
+		return nil, s.client.refuse(ctx, opRevokeSession, err)
 	}
 	return s.client.doMessage(ctx, opRevokeSession, path, opts)
 }
