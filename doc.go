@@ -50,6 +50,10 @@
 // Network errors and the statuses 429, 500, 502, 503 and 504 are retried
 // with backoff, honouring Retry-After.
 //
+// [Configuration].Hooks observe each call, for tracing and metrics, and
+// [OperationFromContext] names the operation of each attempt for a
+// transport wrapper; the SDK itself imports no telemetry library.
+//
 // For tests, package [github.com/vault-dev/vault-go/vaulttest] is an
 // in-memory API server with fault injection.
 package vault
