@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -58,6 +60,10 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		return c.fail(exitUsage, "", name+" is not accepted: a token on the command line ends up in shell history and process lists",
 			"set VAULT_TOKEN or pass --token-file FILE")
 	}
+	global, args, misplaced := splitGlobalFlags(args)
+	if misplaced != "" {
+		return c.fail(exitUsage, "", "flag "+misplaced+" must follow a command", "such as: vault sessions list "+misplaced)
+	}
 	if len(args) == 0 {
 		c.printHelp(c.stderr, rootHelp)
 		return exitUsage
@@ -73,9 +79,9 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		}
 		return c.run(ctx, append(append([]string(nil), args[1:]...), "--help"))
 	case "sessions":
-		return c.sessions(ctx, args[1:])
+		return c.sessions(ctx, args[1:], global)
 	case "version":
-		return c.version(args[1:])
+		return c.version(slices.Concat(global, args[1:]))
 	}
 	if strings.HasPrefix(args[0], "-") {
 		name, _, _ := strings.Cut(args[0], "=")
@@ -84,22 +90,26 @@ func (c *cli) run(ctx context.Context, args []string) int {
 	return c.fail(exitUsage, "", fmt.Sprintf("unknown command %q", printable(args[0])), "run vault --help for the commands")
 }
 
-// sessions runs a subcommand of "vault sessions".
-func (c *cli) sessions(ctx context.Context, args []string) int {
+// sessions runs a subcommand of "vault sessions", with the connection
+// flags given before the command, if any, in front of its own arguments.
+func (c *cli) sessions(ctx context.Context, args, global []string) int {
 	if len(args) == 0 {
 		c.printHelp(c.stderr, sessionsHelp)
 		return exitUsage
 	}
+	sub := slices.Concat(global, args[1:])
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		c.printHelp(c.stdout, sessionsHelp)
 		return exitOK
 	case "list":
-		return c.list(ctx, args[1:])
+		return c.list(ctx, sub)
 	case "revoke":
-		return c.revoke(ctx, args[1:])
+		return c.revoke(ctx, sub)
+	case "revoke-others":
+		return c.revokeOthers(ctx, sub)
 	case "logout-all":
-		return c.logoutAll(ctx, args[1:])
+		return c.logoutAll(ctx, sub)
 	}
 	return c.fail(exitUsage, "", fmt.Sprintf("unknown command \"sessions %s\"", printable(args[0])), "run vault sessions --help for the commands")
 }
@@ -120,4 +130,31 @@ func tokenFlag(args []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// splitGlobalFlags takes the connection flags given before the command
+// off args, so that "vault --verbose sessions list" runs as
+// "vault sessions list --verbose": the command parses them with its own.
+// It returns them, the rest of args, and the name of the first flag
+// before the command that is not a connection flag, such as --output,
+// which belongs after its command.
+func splitGlobalFlags(args []string) (global, rest []string, misplaced string) {
+	fs := flag.NewFlagSet("vault", flag.ContinueOnError)
+	new(connFlags).register(fs)
+	i := 0
+	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "-" && args[i] != "--" {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if name == "h" || name == "help" {
+			break // vault --verbose --help is the root's help
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			return nil, nil, "--" + name
+		}
+		i++
+		if b, isBool := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(isBool && b.IsBoolFlag()) && i < len(args) {
+			i++ // the flag's value, such as 5s in --timeout 5s
+		}
+	}
+	return args[:i], args[i:], ""
 }

@@ -81,6 +81,16 @@ func TestEndToEnd(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &sessions))
 	assert.Len(t, sessions, 2)
 
+	r = vaultCmd("", "--retries", "1", "sessions", "revoke-others")
+	requireCode(t, exitOK, r)
+	assert.Equal(t, "revoked "+others[2]+"\n", r.stdout)
+
+	r = vaultCmd("", "sessions", "list", "--output", "json")
+	requireCode(t, exitOK, r)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &sessions))
+	require.Len(t, sessions, 1)
+	assert.True(t, sessions[0].Current, "revoke-others keeps the current session")
+
 	r = vaultCmd("y\n", "sessions", "logout-all")
 	requireCode(t, exitUsage, r)
 	assert.Contains(t, r.stderr, "stdin is not a terminal")

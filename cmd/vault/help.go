@@ -13,19 +13,22 @@ const rootHelp = `vault manages the sessions of a Vault user through the Session
 Usage:
   vault sessions list [flags]             list the active sessions
   vault sessions revoke [flags] ID...     sign one or more sessions out
+  vault sessions revoke-others [flags]    sign out every session but the current one
   vault sessions logout-all [flags]       sign every session out
   vault version                           print the versions of vault and the SDK
   vault help [COMMAND]                    print the help of a command
 
 Every sessions command takes the connection flags --base-url, --tenant-id,
---token-file, --timeout, --retries and --verbose; run
-vault sessions list --help for their description.
+--token-file, --timeout, --retries and --verbose, before or after the
+command (vault --verbose sessions list, vault sessions list --verbose);
+run vault sessions list --help for their description.
 ` + environmentHelp + exitCodesHelp
 
 // sessionsHelp is the help of "vault sessions".
 const sessionsHelp = `Usage:
   vault sessions list [flags]             list the active sessions
   vault sessions revoke [flags] ID...     sign one or more sessions out
+  vault sessions revoke-others [flags]    sign out every session but the current one
   vault sessions logout-all [flags]       sign every session out
 
 Run vault sessions COMMAND --help for the flags of a command.

@@ -16,14 +16,15 @@ func TestHelp(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"root", []string{"--help"}, []string{"vault sessions list [flags]", "vault sessions revoke [flags] ID...", "vault sessions logout-all [flags]", "vault version", "Environment:", "VAULT_TOKEN", "Exit codes:"}},
+		{"root", []string{"--help"}, []string{"vault sessions list [flags]", "vault sessions revoke [flags] ID...", "vault sessions revoke-others [flags]", "vault sessions logout-all [flags]", "vault version", "before or after the\ncommand", "Environment:", "VAULT_TOKEN", "Exit codes:"}},
 		{"root -h", []string{"-h"}, []string{"vault sessions list [flags]"}},
 		{"help", []string{"help"}, []string{"vault sessions list [flags]"}},
-		{"sessions", []string{"sessions", "--help"}, []string{"vault sessions revoke [flags] ID...", "Run vault sessions COMMAND --help"}},
+		{"sessions", []string{"sessions", "--help"}, []string{"vault sessions revoke [flags] ID...", "vault sessions revoke-others [flags]", "Run vault sessions COMMAND --help"}},
 		{"sessions help", []string{"sessions", "help"}, []string{"vault sessions logout-all [flags]"}},
 		{"list", []string{"sessions", "list", "--help"}, append([]string{"Usage:\n  vault sessions list [flags]\n", "--output format", "(default table)", "marks the current one", "Exit codes:"}, connectionFlags...)},
 		{"help list", []string{"help", "sessions", "list"}, []string{"Usage:\n  vault sessions list [flags]\n"}},
-		{"revoke", []string{"sessions", "revoke", "-h"}, append([]string{"Usage:\n  vault sessions revoke [flags] ID...\n", "the others are\nstill revoked", "Environment:"}, connectionFlags...)},
+		{"revoke", []string{"sessions", "revoke", "-h"}, append([]string{"Usage:\n  vault sessions revoke [flags] ID...\n", "the others are\nstill revoked", "already gone", "vault sessions revoke-others", "Environment:"}, connectionFlags...)},
+		{"revoke-others", []string{"sessions", "revoke-others", "--help"}, append([]string{"Usage:\n  vault sessions revoke-others [flags]\n", "stays signed in", "already gone when its\nrevocation arrives counts as revoked", "Exit codes:"}, connectionFlags...)},
 		{"logout-all", []string{"sessions", "logout-all", "--help"}, append([]string{"Usage:\n  vault sessions logout-all [flags]\n", "--yes", "Without a terminal"}, connectionFlags...)},
 		{"version", []string{"version", "--help"}, []string{"Usage:\n  vault version\n\nPrint the version"}},
 	}
@@ -51,7 +52,7 @@ func TestUsageErrors(t *testing.T) {
 		{"sessions alone", []string{"sessions"}, "vault sessions revoke [flags] ID..."},
 		{"unknown command", []string{"session"}, `vault: unknown command "session" (hint: run vault --help for the commands)`},
 		{"unknown subcommand", []string{"sessions", "delete"}, `vault: unknown command "sessions delete" (hint: run vault sessions --help for the commands)`},
-		{"flag before the command", []string{"--verbose", "sessions", "list"}, "vault: flag --verbose must follow a command (hint: such as: vault sessions list --verbose)"},
+		{"command flag before the command", []string{"--output", "json", "sessions", "list"}, "vault: flag --output must follow a command (hint: such as: vault sessions list --output)"},
 		{"unknown flag", []string{"sessions", "revoke", "--force", "ses_1"}, "flag provided but not defined: -force\nRun vault sessions revoke --help for usage.\n"},
 		{"version argument", []string{"version", "now"}, "vault: version takes no arguments, got 1"},
 	}
@@ -68,7 +69,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelpDocumentsEveryFlag(t *testing.T) {
-	for _, cmd := range []string{"list", "revoke", "logout-all"} {
+	for _, cmd := range []string{"list", "revoke", "revoke-others", "logout-all"} {
 		h := newHarness(t)
 		r := h.run("sessions", cmd, "--help")
 		requireCode(t, exitOK, r)
@@ -77,7 +78,7 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 				assert.NotContains(t, line, "  -- ", "a flag without a name")
 			}
 		}
-		assert.Equal(t, len(connectionFlags)+map[string]int{"list": 1, "revoke": 0, "logout-all": 1}[cmd],
+		assert.Equal(t, len(connectionFlags)+map[string]int{"list": 1, "revoke": 0, "revoke-others": 0, "logout-all": 1}[cmd],
 			strings.Count(r.stdout, "\n  --"), r.stdout)
 	}
 }

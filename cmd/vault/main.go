@@ -3,14 +3,15 @@
 //
 //	vault sessions list               list the active sessions
 //	vault sessions revoke ID...       sign one or more sessions out
+//	vault sessions revoke-others      sign out every session but the current one
 //	vault sessions logout-all --yes   sign every session out
 //	vault version                     print the versions
 //
 // It reads the API base URL, the bearer token and the tenant from
 // VAULT_BASE_URL, VAULT_TOKEN and VAULT_TENANT_ID, or from the flags
-// --base-url, --token-file and --tenant-id. The token is never accepted as
-// a flag value, so that it stays out of shell history and process lists,
-// and it is never printed.
+// --base-url, --token-file and --tenant-id, which go before or after the
+// command. The token is never accepted as a flag value, so that it stays
+// out of shell history and process lists, and it is never printed.
 //
 // The exit code is 0 on success, 1 when the API or the network failed (or
 // a confirmation was declined) and 2 for a usage or configuration error.

@@ -19,9 +19,15 @@ still revoked; an error that would fail every ID, such as a refused token
 or an unreachable server, stops at once. The exit code is 0 only when every
 ID was revoked. Revoking the current session signs out the token in use.
 
+A session that is already gone (revoked or expired) is an error, 404, as
+the API answers the same to a mistyped ID; only when an earlier attempt of
+the same revoke may have done it (its answer was lost, the retry got 404)
+is it reported as revoked. To sign out every other session, where a
+session gone meanwhile counts as revoked, use vault sessions revoke-others.
+
 Examples:
   vault sessions revoke ses_2b1f9c
-  vault sessions list --output json | jq -r '.[] | select(.current | not) | .id' | xargs vault sessions revoke
+  vault --verbose sessions revoke ses_2b1f9c ses_9c0d41
 `,
 }
 
