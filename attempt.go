@@ -18,9 +18,9 @@ type attempt struct {
 	// err is the transport failure, or why the body of resp was lost in
 	// transit.
 	err error
-	// written reports whether the request was written in full, for the
-	// operations that trace it (see call.traced).
-	written bool
+	// wire is what net/http reported of the request, for the operations
+	// that trace it (see call.traced).
+	wire wireReport
 }
 
 // succeeded reports whether the attempt's status was 2xx.
@@ -34,10 +34,11 @@ func (a attempt) succeeded() bool {
 // first), a *DecodeError for a 2xx body that arrived but does not hold
 // the expected JSON, and the transport's error otherwise.
 func (k *call) settle(ctx context.Context, resp *http.Response, err error) attempt {
-	a := attempt{resp: resp, err: err, written: k.written.Load()}
+	a := attempt{resp: resp, err: err, wire: k.wire.report()}
 	if resp == nil {
 		k.log(ctx, slog.LevelDebug, "vault: attempt", nil, err)
 		k.result = &opError{op: k.op.name, err: err}
+		k.last = a
 		return a
 	}
 	k.log(ctx, slog.LevelDebug, "vault: attempt", resp, nil)
@@ -53,6 +54,7 @@ func (k *call) settle(ctx context.Context, resp *http.Response, err error) attem
 		k.log(ctx, slog.LevelDebug, "vault: response body lost", nil, a.err)
 	}
 	k.closeBody(resp)
+	k.last = a
 	return a
 }
 
@@ -86,20 +88,31 @@ func (k *call) decodeBody(ctx context.Context, resp *http.Response) error {
 // operations that change state have ambiguous attempts. An attempt is
 // ambiguous when:
 //
-//   - the transport failed after the request was written in full;
+//   - the transport failed after the request may have reached the
+//     server: it was written in full, or a connection was had and no
+//     write failure reported;
+//   - net/http resent the request by itself (it does so for a request
+//     with an Idempotency-Key header whose reused connection failed): the
+//     first copy may have been applied, whatever the last one's answer;
 //   - a 2xx answer of the API (a JSON body, or one without a
 //     Content-Type) was cut in transit; a proxy's HTML page with a 2xx
 //     status is not the API's answer;
 //   - a gateway answered 502 or 504: it may have forwarded the request
 //     and lost the API's answer. A 500 or 503 is the API's own word that
 //     it did not complete the change, and is taken as such.
+//
+// The rule reads net/http's httptrace reports: a caller's RoundTripper
+// that retries by itself, or sends without net/http's transport, hides
+// them, and its lost answers are not recognised.
 func (k *call) ambiguous(a attempt) bool {
 	if !k.op.changesState() {
 		return false
 	}
 	switch {
+	case a.wire.resent:
+		return true
 	case a.resp == nil:
-		return a.written
+		return a.wire.mayHaveArrived
 	case a.succeeded():
 		return a.err != nil && maybeJSON(a.resp.Header.Get("Content-Type"))
 	default:

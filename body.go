@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -100,6 +101,9 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 	if err != nil {
 		lost = fmt.Errorf("reading response body: %w", err)
 	}
+	if lost != nil || int64(len(data)) == limit {
+		data = redact.TrimPartial(data, secret)
+	}
 	data = redact.Bytes(data, secret)
 	e = &APIError{
 		Operation:  op,
@@ -112,12 +116,20 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		e.Message = "the server answered with a redirect, which the SDK does not follow"
 		if loc := resp.Header.Get("Location"); loc != "" {
+			if plain, err := url.PathUnescape(loc); err == nil && plain != loc && redact.String(plain, secret) != plain {
+				loc = plain // the token was percent-encoded
+			}
 			e.Message += " (Location: " + excerpt(redact.String(loc, secret)) + ")"
 		}
 		return e, lost
 	}
 	if env, ok := parseErrorEnvelope(data); ok {
-		e.Code, e.Message, e.Details = env.Code, env.Message, env.Details
+		// Decoding undoes JSON escapes, which may reveal a token the raw
+		// bytes hid from redaction.
+		e.Code, e.Message = redact.String(env.Code, secret), redact.String(env.Message, secret)
+		if env.Details != nil {
+			e.Details, _ = redact.Value(env.Details, secret).(map[string]any)
+		}
 	} else {
 		e.Body = excerpt(string(data))
 	}

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"errors"
+	"math"
 	"sync/atomic"
 )
 
@@ -28,6 +29,10 @@ const (
 	retryCost     = 5
 	successRefill = 1
 )
+
+// maxRetryBudget is the largest Configuration.RetryBudget: its tokens
+// must fit an int64.
+const maxRetryBudget = math.MaxInt64 / retryCost
 
 // retryBudget is a token bucket shared by all calls of a Client. A nil
 // *retryBudget is an unlimited one.

@@ -6,9 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -32,20 +30,22 @@ type call struct {
 	client *Client
 	rc     retryablehttp.Client
 	req    retryablehttp.Request
-	wrote  func(httptrace.WroteRequestInfo) // onWrote, bound once
-	body   limitedReader                    // the 2xx body being decoded
-	drain  io.LimitedReader                 // what discard drops
+	body   limitedReader    // the 2xx body being decoded
+	drain  io.LimitedReader // what discard drops
 
 	op         operation
 	decode     decoder
-	retries    int           // retries started so far
-	written    atomic.Bool   // the current attempt's request was written in full
-	lostAnswer bool          // an earlier attempt may have been applied, its answer lost
-	spent      int           // retries paid from the retry budget
-	waiting    bool          // checkRetry chose a retry that has not started
-	wait       time.Duration // the wait checkRetry chose
-	broke      bool          // a retry was refused for want of budget
-	result     error         // what the last attempt came to
+	retries    int             // retries started so far
+	base       context.Context // the attempts' context, before its trace
+	wire       *wire           // the current attempt's, for operations that change state
+	last       attempt         // the last attempt
+	pendingPay bool            // the chosen retry was paid from the budget and has not started
+	lostAnswer bool            // an earlier attempt may have been applied, its answer lost
+	spent      int             // retries paid from the retry budget
+	waiting    bool            // checkRetry chose a retry that has not started
+	wait       time.Duration   // the wait checkRetry chose
+	broke      bool            // a retry was refused for want of budget
+	result     error           // what the last attempt came to
 }
 
 // decoder decodes a 2xx body into the result of an operation.
@@ -65,7 +65,6 @@ func newCall(c *Client) *call {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		PrepareRetry: k.prepareRetry,
 	}
-	k.wrote = k.onWrote
 	return k
 }
 
@@ -86,30 +85,12 @@ func (c *Client) putCall(k *call) {
 	k.op, k.decode = operation{}, nil
 	k.retries, k.spent, k.wait, k.result = 0, 0, 0, nil
 	k.lostAnswer, k.waiting, k.broke = false, false, false
-	k.written.Store(false)
+	k.base, k.wire, k.last, k.pendingPay = nil, nil, attempt{}, false
 	c.calls.Put(k)
 }
 
 // attempts is how many attempts the call has made so far.
 func (k *call) attempts() int { return k.retries + 1 }
-
-// traced returns ctx with a trace that records whether the request was
-// written in full, for an operation that changes state: a lost answer to
-// such a request leaves its outcome open (see ambiguous).
-func (k *call) traced(ctx context.Context) context.Context {
-	if !k.op.changesState() {
-		return ctx
-	}
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: k.wrote})
-}
-
-// onWrote is the WroteRequest hook of traced. net/http calls it before
-// RoundTrip returns an error for the attempt.
-func (k *call) onWrote(info httptrace.WroteRequestInfo) {
-	if info.Err == nil {
-		k.written.Store(true)
-	}
-}
 
 // run sends req, which has no body, and returns the final response (its
 // body already read and closed) with the call's error, if any.
@@ -123,6 +104,7 @@ func (k *call) run(req *http.Request) (*http.Response, error) {
 		// The loop ended in a wait, on the context: the error is the
 		// context's, and there is no final response.
 		k.result, resp = &opError{op: k.op.name, err: err}, nil
+		k.unpay()
 	}
 	return resp, k.settleBudget(k.outcome(req.Context()))
 }
@@ -133,8 +115,18 @@ func (k *call) run(req *http.Request) (*http.Response, error) {
 // succeeds, and its message says so. Any other error after such an
 // attempt leaves the change open, and says so by matching
 // ErrOutcomeUnknown.
+//
+// A 2xx answer of the API that does not decode (a *DecodeError, or a body
+// over MaxResponseBytes) to an operation that changes state leaves the
+// change open too: the API did answer success.
 func (k *call) outcome(ctx context.Context) error {
-	if !k.lostAnswer || k.result == nil {
+	if k.result == nil {
+		return nil
+	}
+	if !k.lostAnswer {
+		if k.op.changesState() && k.last.succeeded() && maybeJSON(k.last.resp.Header.Get("Content-Type")) {
+			return &unknownOutcomeError{op: k.op.name, last: k.result}
+		}
 		return k.result
 	}
 	var apiErr *APIError
@@ -157,7 +149,7 @@ type unknownOutcomeError struct {
 }
 
 func (e *unknownOutcomeError) Error() string {
-	return "vault: " + e.op + ": outcome unknown, an earlier attempt may have made the change: " +
+	return "vault: " + e.op + ": outcome unknown, the change may have been made: " +
 		strings.TrimPrefix(strings.TrimPrefix(e.last.Error(), "vault: "), e.op+": ")
 }
 
@@ -175,6 +167,16 @@ func (k *call) settleBudget(err error) error {
 		return &budgetError{last: err}
 	}
 	return err
+}
+
+// unpay gives back to the budget a retry that was paid for but will not
+// be sent, because the context ended first.
+func (k *call) unpay() {
+	if k.pendingPay {
+		k.client.budget.refund()
+		k.spent--
+		k.pendingPay = false
+	}
 }
 
 // budgetError is the error of a call stopped by an empty retry budget.
@@ -204,6 +206,7 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 		// Cancelled before the wait could start: the context's error is
 		// the call's, as it would be during the wait.
 		k.result = &opError{op: k.op.name, err: ctxErr}
+		k.unpay()
 		return false, nil
 	}
 	k.wait, k.waiting = wait, true
@@ -216,11 +219,13 @@ func (k *call) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duratio
 }
 
 // prepareRetry is go-retryablehttp's PrepareRetry, called as each retry
-// starts.
-func (k *call) prepareRetry(*http.Request) error {
+// starts. It gives the retry a trace of its own (see traced).
+func (k *call) prepareRetry(r *http.Request) error {
 	k.retries++
-	k.waiting = false
-	k.written.Store(false)
+	k.waiting, k.pendingPay = false, false
+	if k.op.changesState() {
+		*r = *r.WithContext(k.traced(k.base))
+	}
 	return nil
 }
 

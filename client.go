@@ -72,6 +72,8 @@ func NewClient(cfg Configuration) (*Client, error) {
 		return nil, &ConfigError{Field: "RetryWaitMin", Reason: "must not be negative"}
 	case cfg.RetryWaitMax < 0:
 		return nil, &ConfigError{Field: "RetryWaitMax", Reason: "must not be negative"}
+	case int64(cfg.RetryBudget) > maxRetryBudget:
+		return nil, &ConfigError{Field: "RetryBudget", Reason: fmt.Sprintf("%d is more than %d; set a negative value to switch the budget off", cfg.RetryBudget, int64(maxRetryBudget))}
 	case cfg.MaxResponseBytes < 0:
 		return nil, &ConfigError{Field: "MaxResponseBytes", Reason: "must not be negative"}
 	case cfg.AttemptTimeout < 0:
@@ -225,13 +227,13 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 	if ro.query != "" {
 		target += "?" + ro.query
 	}
-	reqCtx := k.traced(ctx)
+	reqCtx := ctx
 	if !c.ownTransport {
 		// Only a transport of the caller's reads the operation: the SDK's
 		// own spares the allocation.
 		reqCtx = context.WithValue(reqCtx, operationKey{}, op.name)
 	}
-	req, err := http.NewRequestWithContext(reqCtx, op.method, target, nil)
+	req, err := http.NewRequestWithContext(k.traced(reqCtx), op.method, target, nil)
 	if err != nil {
 		return &opError{op: op.name, err: fmt.Errorf("%w: %v", ErrInvalidArgument, err)}
 	}
@@ -255,7 +257,7 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 		}
 	}
 	if ro.response != nil {
-		*ro.response = withoutCredential(resp)
+		*ro.response = withoutCredential(ctx, resp)
 	}
 	if err != nil {
 		c.logFailure(ctx, op, req, k.attempts(), err)

@@ -85,8 +85,11 @@ type Configuration struct {
 	// slowly earn back the retries that failed, so that an outage
 	// does not multiply the load of every caller by MaxRetries+1. Once it
 	// is spent, calls fail after their first attempt with an error wrapping
-	// ErrRetryBudgetExhausted. 0 means DefaultRetryBudget; a negative value
-	// switches the budget off.
+	// ErrRetryBudgetExhausted. A retry that a 429 directs with its wait
+	// (Retry-After or X-RateLimit-Reset) spends nothing: rate limits are
+	// per token, and one user's must not spend every user's retries. 0
+	// means DefaultRetryBudget; a negative value switches the budget off;
+	// NewClient refuses a value over math.MaxInt64/5.
 	RetryBudget int
 	// MaxResponseBytes bounds the body of a 2xx response; a longer one
 	// fails with ErrResponseTooLarge. Error bodies are read up to 64 KiB

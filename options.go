@@ -1,10 +1,13 @@
 package vault
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/vault-dev/vault-go/internal/redact"
 )
 
 // RequestOption changes a single call: its credential, headers or query,
@@ -129,17 +132,19 @@ func WithSessionLimits(dst *SessionLimits) RequestOption {
 }
 
 // withoutCredential returns resp for the caller, its Request a copy whose
-// Authorization header is redacted: the response outlives the call, and
-// printing it (fmt's %s follows the Request pointer) must not show the
-// token.
-func withoutCredential(resp *http.Response) *http.Response {
+// Authorization header is redacted, with the caller's ctx: the response
+// outlives the call, and printing it (fmt's %s follows the Request
+// pointer) must not show the token. A token the server echoed in a
+// response header is redacted too.
+func withoutCredential(ctx context.Context, resp *http.Response) *http.Response {
 	if resp == nil || resp.Request == nil {
 		return resp
 	}
 	out := *resp
-	out.Request = resp.Request.Clone(resp.Request.Context())
+	out.Header = redact.Header(resp.Header, bearerToken(resp.Request))
+	out.Request = resp.Request.Clone(ctx)
 	if out.Request.Header.Get("Authorization") != "" {
-		out.Request.Header.Set("Authorization", "Bearer [REDACTED]")
+		out.Request.Header.Set("Authorization", "Bearer "+redact.Placeholder)
 	}
 	return &out
 }

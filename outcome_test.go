@@ -296,7 +296,7 @@ func TestLostAnswerThenOtherErrorIsOutcomeUnknown(t *testing.T) {
 			var apiErr *APIError
 			assert.ErrorAs(t, err, &apiErr, "the last answer is still reachable")
 			if tt.unknown {
-				assert.Contains(t, err.Error(), "vault: revoke session: outcome unknown, an earlier attempt may have made the change: ")
+				assert.Contains(t, err.Error(), "vault: revoke session: outcome unknown, the change may have been made: ")
 			}
 		})
 	}

@@ -41,6 +41,7 @@ func (k *call) nextRetry(ctx context.Context, a attempt) (time.Duration, bool) {
 			return 0, false
 		}
 		k.spent++
+		k.pendingPay = true
 	}
 	k.log(ctx, slog.LevelInfo, "vault: retrying", a.resp, a.err, slog.Duration("wait", wait))
 	return wait, true

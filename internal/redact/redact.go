@@ -69,3 +69,45 @@ func headerHolds(h http.Header, secret string) bool {
 	}
 	return false
 }
+
+// TrimPartial returns b without a tail that is the start of secret, for a
+// body cut short in transit or at a size limit: the cut may fall inside
+// an echoed token, whose first bytes would otherwise show.
+func TrimPartial(b []byte, secret string) []byte {
+	if !Searched(secret) {
+		return b
+	}
+	for n := min(len(secret)-1, len(b)); n > 0; n-- {
+		if bytes.HasSuffix(b, []byte(secret[:n])) {
+			return b[:len(b)-n]
+		}
+	}
+	return b
+}
+
+// Value returns v, a decoded JSON value, with secret replaced in every
+// string it holds, map keys included. It catches a token the server
+// wrote with JSON escapes (such as \/ or \u003c), which String and Bytes
+// do not see in the raw body.
+func Value(v any, secret string) any {
+	if !Searched(secret) {
+		return v
+	}
+	switch v := v.(type) {
+	case string:
+		return String(v, secret)
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[String(k, secret)] = Value(e, secret)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = Value(e, secret)
+		}
+		return out
+	}
+	return v
+}

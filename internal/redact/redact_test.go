@@ -37,3 +37,33 @@ func TestHeader(t *testing.T) {
 	assert.Equal(t, h, Header(h, "Bearer"[:3]), "a short secret is not searched for")
 	assert.Equal(t, h, Header(h, "absent-secret"))
 }
+
+func TestTrimPartial(t *testing.T) {
+	const secret = "vt_0123456789"
+	tests := []struct{ name, in, want string }{
+		{"cut inside the token", `{"message":"token vt_01234`, `{"message":"token `},
+		{"cut after one byte of it", `token v`, `token `},
+		{"whole token kept for String", `token vt_0123456789`, `token vt_0123456789`},
+		{"no token", `{"message":"bad`, `{"message":"bad`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, string(TrimPartial([]byte(tt.in), secret)))
+		})
+	}
+	assert.Equal(t, "ab", string(TrimPartial([]byte("ab"), "a")), "a short secret is not searched for")
+}
+
+func TestValue(t *testing.T) {
+	const secret = "abc/def+ghi<jkl"
+	in := map[string]any{
+		"message": "token abc/def+ghi<jkl is bad",
+		"nested":  []any{"x abc/def+ghi<jkl", 3.0, map[string]any{"abc/def+ghi<jkl": true}},
+	}
+	got := Value(in, secret)
+	assert.Equal(t, map[string]any{
+		"message": "token [REDACTED] is bad",
+		"nested":  []any{"x [REDACTED]", 3.0, map[string]any{"[REDACTED]": true}},
+	}, got)
+	assert.Equal(t, "token abc/def+ghi<jkl is bad", in["message"], "the input is not changed")
+}

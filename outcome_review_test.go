@@ -1,0 +1,243 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Regression tests for what a reading of the outcome rules found: each
+// failed before its fix.
+
+func TestResentRequestIsAmbiguous(t *testing.T) {
+	// net/http resends a written DELETE that carries Idempotency-Key when
+	// its reused connection fails: the SDK sees one attempt ending in 404,
+	// but the first copy revoked the session.
+	client, ts := setup(t)
+	var revoked atomic.Bool
+	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, sessionsJSON) })
+	ts.mux.HandleFunc("DELETE /users/me/sessions/sess_2", func(w http.ResponseWriter, r *http.Request) {
+		if revoked.CompareAndSwap(false, true) {
+			resetConnection(w, r)
+			return
+		}
+		status(http.StatusNotFound)(w, r)
+	})
+	_, err := client.Sessions.ListSessions(context.Background()) // a kept-alive connection to reuse
+	require.NoError(t, err)
+
+	msg, err := client.Sessions.RevokeSession(context.Background(), "sess_2", WithHeader("Idempotency-Key", "k1"))
+	require.NoError(t, err)
+	assert.Equal(t, MessageEarlierAttemptApplied, msg.Message)
+}
+
+func TestLateWriteReportStaysWithItsAttempt(t *testing.T) {
+	// HTTP/2 may report a request written after RoundTrip returned on the
+	// context. The report must not make another call's attempt, which
+	// never left, look ambiguous.
+	var n atomic.Int64
+	fired := make(chan struct{})
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		switch n.Add(1) {
+		case 1: // call A: its context ends, the write is reported later
+			trace := httptrace.ContextClientTrace(r.Context())
+			<-r.Context().Done()
+			go func() {
+				time.Sleep(20 * time.Millisecond)
+				trace.WroteRequest(httptrace.WroteRequestInfo{})
+				close(fired)
+			}()
+			return nil, r.Context().Err()
+		case 2: // call B: the dial fails, nothing is written
+			<-fired
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+		default: // call B's retry: the session never existed
+			return &http.Response{StatusCode: http.StatusNotFound, Header: http.Header{"Content-Type": {"application/json"}}, Body: http.NoBody, Request: r}, nil
+		}
+	})
+	client, err := NewClient(Configuration{
+		BaseURL: "https://vault.example/api/v1", AccessToken: testToken,
+		HTTPClient:   &http.Client{Transport: rt},
+		RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond,
+	})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, errA := client.Sessions.RevokeSession(ctx, "sess_a")
+	require.ErrorIs(t, errA, context.DeadlineExceeded)
+
+	_, errB := client.Sessions.RevokeSession(context.Background(), "sess_never_existed")
+	require.ErrorIs(t, errB, ErrNotFound)
+	assert.NotErrorIs(t, errB, ErrOutcomeUnknown)
+}
+
+func TestConnectedButUnreportedWriteIsAmbiguous(t *testing.T) {
+	// A connection was had and no write was reported, failed or not (as
+	// HTTP/2 may leave it when the context ends): the request may have
+	// arrived.
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		httptrace.ContextClientTrace(r.Context()).GotConn(httptrace.GotConnInfo{})
+		return nil, errors.New("stream reset")
+	})
+	client, err := NewClient(Configuration{
+		BaseURL: "https://vault.example/api/v1", AccessToken: testToken,
+		HTTPClient: &http.Client{Transport: rt}, MaxRetries: -1,
+	})
+	require.NoError(t, err)
+	_, err = client.Sessions.LogoutAllSessions(context.Background())
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+}
+
+func TestEscapedTokenIsRedacted(t *testing.T) {
+	// The server escapes the token in JSON (\/ as PHP does, \u003c as
+	// encoding/json does): the raw bytes do not hold it, the parsed
+	// message does.
+	const token = "abc/def+ghi<jkl"
+	client, ts := setup(t)
+	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusUnauthorized, `{"error":{"code":"UNAUTHORIZED","message":"token abc\/def+ghi\u003cjkl is invalid","details":{"token":"abc\/def+ghi\u003cjkl"}}}`)
+	})
+	_, err := client.Sessions.ListSessions(context.Background(), WithAccessToken(token))
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "token [REDACTED] is invalid", apiErr.Message)
+	assert.Equal(t, "[REDACTED]", apiErr.Details["token"])
+	assert.NotContains(t, fmt.Sprintf("%v %+v", err, *apiErr), token)
+}
+
+func TestPercentEncodedTokenInLocationIsRedacted(t *testing.T) {
+	const token = "abc/def+ghi<jkl"
+	client, ts := setup(t)
+	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "https://elsewhere.example/login?t=abc%2Fdef%2Bghi%3Cjkl")
+		w.WriteHeader(http.StatusFound)
+	})
+	_, err := client.Sessions.ListSessions(context.Background(), WithAccessToken(token))
+	require.ErrorIs(t, err, ErrRedirect)
+	assert.NotContains(t, err.Error(), token)
+	assert.Contains(t, err.Error(), "[REDACTED]")
+}
+
+func TestCutErrorBodyHidesTheTokensStart(t *testing.T) {
+	body := `{"error":{"code":"UNAUTHORIZED","message":"token ` + testToken + ` is invalid"}}`
+	cut := strings.Index(body, testToken) + len(testToken) - 3
+	client, ts := setup(t)
+	ts.mux.HandleFunc("GET /users/me/sessions", cutBody(http.StatusUnauthorized, "application/json", body, len(body), cut))
+	_, err := client.Sessions.ListSessions(context.Background())
+	require.ErrorIs(t, err, ErrUnauthorized)
+	assert.NotContains(t, err.Error(), testToken[:8])
+}
+
+func TestErrorBodyCutAtTheLimitHidesTheTokensStart(t *testing.T) {
+	body := `{"error":{"code":"UNAUTHORIZED","message":"token ` + testToken + ` is invalid"}}`
+	limit := strings.Index(body, testToken) + 10
+	client, ts := setup(t, func(c *Configuration) { c.MaxResponseBytes = int64(limit) })
+	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusUnauthorized, body)
+	})
+	_, err := client.Sessions.ListSessions(context.Background())
+	require.ErrorIs(t, err, ErrUnauthorized)
+	assert.NotContains(t, err.Error(), testToken[:8])
+}
+
+func TestUndecodable2xxToAChangeIsOutcomeUnknown(t *testing.T) {
+	// The API answered success, in a body that does not decode: the
+	// change is likely made, and the error must not read as a plain
+	// failure. A list has no change to report.
+	tests := []struct {
+		name, contentType, body string
+		unknown                 bool
+	}{
+		{"null message", "application/json", `{"message":null}`, true},
+		{"cut but complete JSON framing", "application/json", `{"message":"Sess`, true},
+		{"HTML page", "text/html", `<html>login</html>`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, ts := setup(t)
+			ts.mux.HandleFunc("DELETE /users/me/sessions/sess_2", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tt.contentType)
+				_, _ = w.Write([]byte(tt.body))
+			})
+			_, err := client.Sessions.RevokeSession(context.Background(), "sess_2")
+			var decErr *DecodeError
+			require.ErrorAs(t, err, &decErr)
+			assert.Equal(t, tt.unknown, errors.Is(err, ErrOutcomeUnknown))
+		})
+	}
+}
+
+func TestCancelledWaitGivesBackTheBudget(t *testing.T) {
+	// The retry is paid for as the wait starts; the context ends in the
+	// wait, so no retry is sent and none may stay paid for.
+	retrying := &signalOn{msg: "vault: retrying", ch: make(chan struct{}, 1)}
+	client, ts := setup(t, func(c *Configuration) {
+		c.RetryWaitMin, c.RetryWaitMax = time.Minute, time.Minute
+		c.Logger = slog.New(retrying)
+	})
+	ts.mux.HandleFunc("GET /users/me/sessions", status(http.StatusServiceUnavailable))
+	before := client.budget.available()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-retrying.ch; cancel() }()
+	_, err := client.Sessions.ListSessions(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.EqualValues(t, 1, ts.requests.Load())
+	assert.Equal(t, before, client.budget.available(), "no retry was sent, none is paid for")
+}
+
+// signalOn is a slog.Handler that signals ch on each record whose
+// message is msg.
+type signalOn struct {
+	msg string
+	ch  chan struct{}
+}
+
+func (h *signalOn) Enabled(context.Context, slog.Level) bool { return true }
+func (h *signalOn) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *signalOn) WithGroup(string) slog.Handler            { return h }
+func (h *signalOn) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		select {
+		case h.ch <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+func TestRetryBudgetTooLargeIsRefused(t *testing.T) {
+	_, err := NewClient(Configuration{AccessToken: testToken, RetryBudget: math.MaxInt})
+	var cfgErr *ConfigError
+	require.ErrorAs(t, err, &cfgErr)
+	assert.Equal(t, "RetryBudget", cfgErr.Field)
+
+	_, err = NewClient(Configuration{AccessToken: testToken, RetryBudget: maxRetryBudget})
+	assert.NoError(t, err, "the largest budget is accepted")
+}
+
+func TestCapturedResponseHeaderHasNoEchoedToken(t *testing.T) {
+	client, ts := setup(t)
+	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		writeJSON(w, http.StatusUnauthorized, `{"error":{"code":"UNAUTHORIZED","message":"no"}}`)
+	})
+	var resp *http.Response
+	_, err := client.Sessions.ListSessions(context.Background(), WithHTTPResponse(&resp))
+	require.Error(t, err)
+	require.NotNil(t, resp)
+	assert.NotContains(t, fmt.Sprint(resp.Header), testToken)
+	assert.Equal(t, "Bearer [REDACTED]", resp.Header.Get("X-Echo"))
+}
