@@ -77,7 +77,7 @@ func printCommandHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
 }
 
 // printFlags lists the flags of fs with a double dash, as the help and
-// the README spell them; the flag package accepts one dash or two.
+// docs/cli.md spell them; the flag package accepts one dash or two.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		kind, usage := flag.UnquoteUsage(f)
