@@ -19,8 +19,8 @@ import (
 // The hostile-server tests answer the SDK with what no correct server
 // sends: bodies too large or endless, JSON nested past any sense, headers
 // of many megabytes. Each call must end in a clear error within its
-// context's deadline, and every handler must end with it (goleak, in
-// TestMain, checks that no goroutine is left behind).
+// context's deadline, and every handler must end with it (TestMain checks
+// that no goroutine is left behind).
 
 // hostileLimit is the MaxResponseBytes of the hostile-server tests.
 const hostileLimit = 1 << 20

@@ -13,9 +13,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/internal/leakcheck"
 	"github.com/vault-dev/vault-go/vaulttest"
 )
 
@@ -67,7 +67,7 @@ func TestConcurrentLoad(t *testing.T) {
 	defer srv.Close()
 	// The baseline holds the server's own goroutines; once the client's
 	// idle connections are closed, no goroutine of the SDK may remain.
-	baseline := goleak.IgnoreCurrent()
+	baseline := leakcheck.Take()
 
 	tokens := make([]string, loadGoroutines)
 	for g := range tokens {
@@ -105,7 +105,7 @@ func TestConcurrentLoad(t *testing.T) {
 	}
 
 	client.CloseIdleConnections()
-	goleak.VerifyNone(t, baseline)
+	leakcheck.Verify(t, baseline)
 }
 
 // runLoadRound makes calls calls from loadGoroutines goroutines, each

@@ -3,11 +3,11 @@ package vault_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/vault-dev/vault-go/internal/leakcheck"
 )
 
 // TestMain fails the run if any goroutine outlives the tests: every
 // server, connection and retry loop a test starts must end with it.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	leakcheck.Main(m)
 }

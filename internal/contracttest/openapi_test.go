@@ -1,4 +1,4 @@
-package vaulttest_test
+package contracttest
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ type contract struct {
 func loadContract(t *testing.T, baseURL string) *contract {
 	t.Helper()
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile("../api/openapi.yaml")
+	doc, err := loader.LoadFromFile("../../api/openapi.yaml")
 	require.NoError(t, err)
 	require.NoError(t, doc.Validate(loader.Context))
 	doc.Servers = openapi3.Servers{{URL: baseURL}}
