@@ -32,9 +32,15 @@ import (
 // reset the SDK's retry needs a new connection again, so the server counts
 // exactly the SDK's attempts.
 
-// attemptTimeout is the per-attempt timeout of the slow-server cases: long
-// enough for a loaded machine to answer a normal request in time.
-const attemptTimeout = 500 * time.Millisecond
+// attemptTimeout is the per-attempt timeout of a case whose retry must
+// succeed: long enough for a loaded machine to answer a normal request in
+// time.
+const attemptTimeout = 2 * time.Second
+
+// hopelessAttemptTimeout is the per-attempt timeout of a case whose every
+// attempt meets a server that never answers in time; it only has to end
+// each attempt, so it can be short.
+const hopelessAttemptTimeout = 100 * time.Millisecond
 
 // faultCase is one row of the fault matrix.
 type faultCase struct {
@@ -49,7 +55,11 @@ type faultCase struct {
 	minElapsed, maxElapsed time.Duration
 }
 
+// runFaultMatrix runs every case for every operation, in parallel with
+// each other and with the other parallel tests: most cases wait on a
+// timer, not on the CPU.
 func runFaultMatrix(t *testing.T, cases []faultCase) {
+	t.Parallel()
 	for _, op := range operations {
 		for _, c := range cases {
 			t.Run(op.name+"/"+c.name, func(t *testing.T) {
@@ -97,13 +107,19 @@ func forever(f vaulttest.Fault) func(string) []vaulttest.Fault {
 	return times(vaulttest.Unlimited, f)
 }
 
-func slowAttempts(c *vault.Configuration) {
-	c.HTTPClient = &http.Client{Timeout: attemptTimeout, Transport: &http.Transport{}}
+// slowAttempts returns a configuration giving each attempt the timeout d.
+func slowAttempts(d time.Duration) func(*vault.Configuration) {
+	return func(c *vault.Configuration) {
+		c.HTTPClient = &http.Client{Timeout: d, Transport: &http.Transport{}}
+	}
 }
 
 func TestFaultMatrixServerAskedWait(t *testing.T) {
 	// Retry-After and X-RateLimit-Reset count whole seconds, so the wait is
-	// between one and two seconds: far longer than the millisecond backoff.
+	// between one and two seconds: far longer than the millisecond backoff,
+	// and far shorter than RetryWaitMax, which a call that ignored the
+	// server's wait and backed off as far as allowed would take.
+	patient := func(c *vault.Configuration) { c.RetryWaitMax = 30 * time.Second }
 	inSeconds := func(d time.Duration) string {
 		return time.Now().Add(d).UTC().Format(http.TimeFormat)
 	}
@@ -112,23 +128,23 @@ func TestFaultMatrixServerAskedWait(t *testing.T) {
 	}
 	runFaultMatrix(t, []faultCase{
 		{
-			name:     "429 Retry-After seconds",
+			name: "429 Retry-After seconds", config: patient,
 			faults:   times(1, vaulttest.Fault{Status: 429, RetryAfter: "1"}),
-			attempts: 2, minElapsed: 950 * time.Millisecond, maxElapsed: 3 * time.Second,
+			attempts: 2, minElapsed: 950 * time.Millisecond, maxElapsed: 10 * time.Second,
 		},
 		{
-			name: "429 Retry-After HTTP date",
+			name: "429 Retry-After HTTP date", config: patient,
 			faults: func(route string) []vaulttest.Fault {
 				return []vaulttest.Fault{{Route: route, Status: 429, RetryAfter: inSeconds(2 * time.Second)}}
 			},
-			attempts: 2, minElapsed: 900 * time.Millisecond, maxElapsed: 4 * time.Second,
+			attempts: 2, minElapsed: 900 * time.Millisecond, maxElapsed: 10 * time.Second,
 		},
 		{
-			name: "429 X-RateLimit-Reset only",
+			name: "429 X-RateLimit-Reset only", config: patient,
 			faults: func(route string) []vaulttest.Fault {
 				return []vaulttest.Fault{{Route: route, Status: 429, Header: resetIn(2 * time.Second)}}
 			},
-			attempts: 2, minElapsed: 900 * time.Millisecond, maxElapsed: 4 * time.Second,
+			attempts: 2, minElapsed: 900 * time.Millisecond, maxElapsed: 10 * time.Second,
 		},
 	})
 }
@@ -145,9 +161,9 @@ func TestFaultMatrixTransientFaults(t *testing.T) {
 		{name: "reset mid-body twice", faults: times(2, vaulttest.Fault{Action: vaulttest.ResetMidBody}), attempts: 3, maxElapsed: quick},
 		{name: "reset mid-body of a 503", faults: times(1, vaulttest.Fault{Action: vaulttest.ResetMidBody, Status: 503}), attempts: 2, maxElapsed: quick},
 		{
-			name: "slower than the attempt timeout once", config: slowAttempts,
+			name: "slower than the attempt timeout once", config: slowAttempts(attemptTimeout),
 			faults:   times(1, vaulttest.Fault{Latency: time.Minute}),
-			attempts: 2, minElapsed: attemptTimeout, maxElapsed: quick,
+			attempts: 2, minElapsed: attemptTimeout, maxElapsed: attemptTimeout + quick,
 		},
 	})
 }
@@ -176,9 +192,9 @@ func TestFaultMatrixPersistentFaults(t *testing.T) {
 			check: wantTransportError("")},
 		{name: "reset mid-body forever", faults: forever(vaulttest.Fault{Action: vaulttest.ResetMidBody}), attempts: all, maxElapsed: quick,
 			check: wantTransportError("reading response body")},
-		{name: "slower than the attempt timeout forever", config: slowAttempts,
+		{name: "slower than the attempt timeout forever", config: slowAttempts(hopelessAttemptTimeout),
 			faults:   forever(vaulttest.Fault{Latency: time.Minute}),
-			attempts: all, minElapsed: time.Duration(all) * attemptTimeout, maxElapsed: 3 * quick,
+			attempts: all, minElapsed: time.Duration(all) * hopelessAttemptTimeout, maxElapsed: 3 * quick,
 			check: func(t *testing.T, f *fixture, op operation, err error) {
 				wantTransportError("")(t, f, op, err)
 				var netErr net.Error
@@ -190,12 +206,12 @@ func TestFaultMatrixPersistentFaults(t *testing.T) {
 
 func TestFaultMatrixMalformedBodies(t *testing.T) {
 	runFaultMatrix(t, []faultCase{
-		{name: "truncated JSON", faults: times(1, vaulttest.Fault{Action: vaulttest.TruncateBody}), attempts: 1, maxElapsed: time.Second,
+		{name: "truncated JSON", faults: times(1, vaulttest.Fault{Action: vaulttest.TruncateBody}), attempts: 1, maxElapsed: 3 * time.Second,
 			check: func(t *testing.T, f *fixture, op operation, err error) {
 				decodeErr := wantDecodeError(t, op, err, "application/json")
 				assert.ErrorIs(t, decodeErr, io.ErrUnexpectedEOF)
 			}},
-		{name: "HTML page with 200", faults: times(1, vaulttest.Fault{Action: vaulttest.HTMLBody}), attempts: 1, maxElapsed: time.Second,
+		{name: "HTML page with 200", faults: times(1, vaulttest.Fault{Action: vaulttest.HTMLBody}), attempts: 1, maxElapsed: 3 * time.Second,
 			check: func(t *testing.T, f *fixture, op operation, err error) {
 				decodeErr := wantDecodeError(t, op, err, "text/html; charset=utf-8")
 				var syntaxErr *json.SyntaxError
@@ -207,6 +223,8 @@ func TestFaultMatrixMalformedBodies(t *testing.T) {
 func TestFaultMatrixRetryAfterBeyondRetryWaitMax(t *testing.T) {
 	// The server asks for two minutes, RetryWaitMax allows three seconds:
 	// the SDK does not sleep, and returns the answer it has with the wait.
+	// Two seconds leave a loaded machine time for one request, and still
+	// catch a call that sleeps RetryWaitMax.
 	check := func(status int, code string) func(*testing.T, *fixture, operation, error) {
 		return func(t *testing.T, f *fixture, op operation, err error) {
 			wantAPIError(status, code)(t, f, op, err)
@@ -217,9 +235,9 @@ func TestFaultMatrixRetryAfterBeyondRetryWaitMax(t *testing.T) {
 		}
 	}
 	runFaultMatrix(t, []faultCase{
-		{name: "429", faults: forever(vaulttest.Fault{Status: 429, RetryAfter: "120"}), attempts: 1, maxElapsed: 500 * time.Millisecond,
+		{name: "429", faults: forever(vaulttest.Fault{Status: 429, RetryAfter: "120"}), attempts: 1, maxElapsed: 2 * time.Second,
 			check: check(429, vaulttest.CodeRateLimited)},
-		{name: "503", faults: forever(vaulttest.Fault{Status: 503, RetryAfter: "120"}), attempts: 1, maxElapsed: 500 * time.Millisecond,
+		{name: "503", faults: forever(vaulttest.Fault{Status: 503, RetryAfter: "120"}), attempts: 1, maxElapsed: 2 * time.Second,
 			check: check(503, vaulttest.CodeServiceUnavailable)},
 	})
 }

@@ -52,6 +52,9 @@ func runPerSession(b *testing.B, n int, call func() error) {
 // beside it while it is decoded.
 func TestListSessionsPeakHeap(t *testing.T) {
 	const n = 100_000
+	if testing.Short() {
+		t.Skipf("decodes %d sessions twice; run without -short", n)
+	}
 	array := encodeSessions(t, n)
 	object := append(append([]byte(`{"sessions":`), array...), `,"currentSessions":100000,"maxSessions":5,"warning":"limit_reached"}`...)
 	for name, body := range map[string][]byte{"array": array, "object": object} {

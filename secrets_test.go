@@ -37,10 +37,19 @@ var secretFaults = []secretFault{
 	{name: "truncated JSON", faults: times(1, vaulttest.Fault{Action: vaulttest.TruncateBody})},
 	{name: "proxy page", faults: forever(vaulttest.Fault{Action: vaulttest.ProxyHTML})},
 	{name: "HTML 200", faults: times(1, vaulttest.Fault{Action: vaulttest.HTMLBody})},
-	{name: "slow attempts", config: slowAttempts, faults: forever(vaulttest.Fault{Latency: time.Minute})},
+	{name: "slow attempts", config: attemptsTimingOut, faults: forever(vaulttest.Fault{Latency: time.Minute})},
 	{name: "deadline", faults: forever(vaulttest.Fault{Latency: time.Minute}), timeout: 100 * time.Millisecond},
 	{name: "budget exhausted", config: func(c *vault.Configuration) { c.RetryBudget = 1 },
 		faults: forever(vaulttest.Fault{Status: 503})},
+}
+
+// attemptsTimingOut ends every attempt with a short timeout and retries
+// once: the case shows the logs and the error of a retried timeout while
+// keeping the case, run for every operation and way of passing the token,
+// short.
+func attemptsTimingOut(c *vault.Configuration) {
+	slowAttempts(hopelessAttemptTimeout)(c)
+	c.MaxRetries = 1
 }
 
 // credentials are the three ways a call gets its token.
@@ -64,6 +73,7 @@ func TestTokenNeverLeaksUnderFaults(t *testing.T) {
 	// the logs, nor the errors printed every way, nor the client, its
 	// configuration or the captured response printed with fmt, may show
 	// the token. The server must still have received it.
+	t.Parallel()
 	for _, cred := range credentials {
 		for _, sf := range secretFaults {
 			for _, op := range operations {
