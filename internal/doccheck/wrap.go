@@ -43,6 +43,7 @@ var environment = map[string]string{
 	"client":      "*vault.Client",
 	"srv":         "*vaulttest.Server",
 	"alice":       "[]vaulttest.Session", // the demo user of the testing guide
+	"sessions":    "[]vault.SessionResponse",
 	"t":           "*testing.T",
 	"r":           "*http.Request",
 	"w":           "http.ResponseWriter",
