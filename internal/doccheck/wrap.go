@@ -46,6 +46,7 @@ var environment = map[string]string{
 	"sessions":    "[]vault.SessionResponse",
 	"t":           "*testing.T",
 	"r":           "*http.Request",
+	"req":         "*http.Request",
 	"w":           "http.ResponseWriter",
 	"logger":      "*slog.Logger",
 	"token":       "string",
