@@ -35,6 +35,7 @@ func stallMidBody(w http.ResponseWriter, r *http.Request) {
 func listOK(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, sessionsJSON) }
 
 func TestAttemptTimeout(t *testing.T) {
+	t.Parallel() // the stalled attempts wait out their timeout
 	tests := []struct {
 		name     string
 		handlers []http.HandlerFunc
@@ -58,6 +59,7 @@ func TestAttemptTimeout(t *testing.T) {
 }
 
 func TestAttemptTimeoutOnEveryAttempt(t *testing.T) {
+	t.Parallel() // waits out two attempt timeouts
 	client, ts := setup(t, func(c *Configuration) {
 		c.AttemptTimeout = testAttemptTimeout
 		c.MaxRetries = 1
