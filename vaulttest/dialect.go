@@ -24,7 +24,8 @@ const (
 	// DialectServer answers as the Vault server's code does:
 	//
 	//   - the list is an object, {"sessions":[...],"currentSessions":4,
-	//     "maxSessions":5,"warning":"near_limit"}, with the limit set by
+	//     "maxSessions":5,"warning":"near_limit"}, newest session first
+	//     (the spec's list is oldest first), with the limit set by
 	//     WithMaxSessions and a warning of "limit_reached" from the limit
 	//     on, "near_limit" from four fifths of it, and null below;
 	//   - deviceInfo is free-form: the members of the seed's

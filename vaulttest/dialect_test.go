@@ -43,14 +43,15 @@ func TestServerDialectList(t *testing.T) {
 	assert.Empty(t, r.header.Get("X-Request-Id"), "the server sends no request ID")
 	assert.Empty(t, r.header.Get("X-RateLimit-Limit"), "nor rate-limit headers")
 
-	// The members, their order and their values are the server's.
+	// The members, their order and their values are the server's; the
+	// newest session comes first.
 	want := `{"sessions":[` +
-		`{"id":"s-google","createdAt":"2025-03-12T09:26:53.250Z","lastActivityAt":"2025-03-12T09:26:53.250Z",` +
-		`"expiresAt":"2025-04-11T09:26:53.250Z","ipAddress":"203.0.113.9","userAgent":"Mozilla/5.0 (Macintosh)",` +
-		`"deviceInfo":{"hosted":true,"oauth_provider":"google"},"mfaVerified":true,"current":false},` +
 		`{"id":"s-current","createdAt":"2025-03-14T08:26:53.001234Z","lastActivityAt":"2025-03-14T09:26:53Z",` +
 		`"expiresAt":"2025-04-13T08:26:53.001234Z","ipAddress":null,"userAgent":null,` +
-		`"deviceInfo":{},"mfaVerified":false,"current":true}` +
+		`"deviceInfo":{},"mfaVerified":false,"current":true},` +
+		`{"id":"s-google","createdAt":"2025-03-12T09:26:53.250Z","lastActivityAt":"2025-03-12T09:26:53.250Z",` +
+		`"expiresAt":"2025-04-11T09:26:53.250Z","ipAddress":"203.0.113.9","userAgent":"Mozilla/5.0 (Macintosh)",` +
+		`"deviceInfo":{"hosted":true,"oauth_provider":"google"},"mfaVerified":true,"current":false}` +
 		`],"currentSessions":2,"maxSessions":5,"warning":null}` + "\n"
 	assert.Equal(t, want, string(r.body))
 

@@ -147,7 +147,9 @@ func (h *Handler) listLocked(who caller, now time.Time) result {
 			MaxSessions:     h.cfg.maxSessions,
 			Warning:         serverWarning(len(active), h.cfg.maxSessions),
 		}
-		for _, s := range active {
+		// The server lists the newest session first.
+		for i := len(active) - 1; i >= 0; i-- {
+			s := active[i]
 			list.Sessions = append(list.Sessions, s.serverResponse(s == who.session, lastActivity(s)))
 		}
 		return result{status: http.StatusOK, body: list}
