@@ -108,7 +108,7 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 	e = &APIError{
 		Operation:  op,
 		StatusCode: resp.StatusCode,
-		RequestID:  resp.Header.Get("X-Request-Id"),
+		RequestID:  redact.String(resp.Header.Get("X-Request-Id"), secret),
 		Header:     redact.Header(resp.Header, secret),
 	}
 	e.RateLimit, _ = ParseRateLimit(resp.Header)

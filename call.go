@@ -102,8 +102,9 @@ func (k *call) run(req *http.Request) (*http.Response, error) {
 	}
 	if k.waiting {
 		// The loop ended in a wait, on the context: the error is the
-		// context's, and there is no final response.
-		k.result, resp = &opError{op: k.op.name, err: err}, nil
+		// context's, and still reaches the answer that asked for the
+		// wait. There is no final response.
+		k.result, resp = &waitError{op: k.op.name, ctxErr: err, last: k.result}, nil
 		k.unpay()
 	}
 	return resp, k.settleBudget(k.outcome(req.Context()))
@@ -179,6 +180,22 @@ func (k *call) unpay() {
 	}
 }
 
+// waitError is the error of a call whose context ended while it waited
+// to retry: it matches the context's error, and wraps the last attempt's
+// so that errors.As still finds its *APIError and RetryAfter its wait.
+type waitError struct {
+	op     string
+	ctxErr error
+	last   error
+}
+
+func (e *waitError) Error() string {
+	return "vault: " + e.op + ": " + e.ctxErr.Error() + " while waiting to retry after: " +
+		strings.TrimPrefix(strings.TrimPrefix(e.last.Error(), "vault: "), e.op+": ")
+}
+
+func (e *waitError) Unwrap() []error { return []error{e.ctxErr, e.last} }
+
 // budgetError is the error of a call stopped by an empty retry budget.
 type budgetError struct{ last error }
 
@@ -205,7 +222,7 @@ func (k *call) checkRetry(ctx context.Context, resp *http.Response, err error) (
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		// Cancelled before the wait could start: the context's error is
 		// the call's, as it would be during the wait.
-		k.result = &opError{op: k.op.name, err: ctxErr}
+		k.result = &waitError{op: k.op.name, ctxErr: ctxErr, last: k.result}
 		k.unpay()
 		return false, nil
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vault-dev/vault-go/internal/redact"
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
@@ -249,18 +251,25 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 	}
 	req.Header["Authorization"] = auth
 
+	if err := ctx.Err(); err != nil {
+		// Ended before anything was sent: no attempt is made.
+		err = &opError{op: op.name, err: err}
+		c.logFailure(ctx, op, req, 0, ro.token != "" || c.tokenSource != nil, err)
+		return err
+	}
 	resp, err := k.run(req)
 	if info != nil {
 		info.Attempts = k.attempts()
 		if resp != nil {
-			info.StatusCode, info.RequestID = resp.StatusCode, resp.Header.Get("X-Request-Id")
+			info.StatusCode = resp.StatusCode
+			info.RequestID = redact.String(resp.Header.Get("X-Request-Id"), bearerToken(resp.Request))
 		}
 	}
 	if ro.response != nil {
 		*ro.response = withoutCredential(ctx, resp)
 	}
 	if err != nil {
-		c.logFailure(ctx, op, req, k.attempts(), err)
+		c.logFailure(ctx, op, req, k.attempts(), ro.token != "" || c.tokenSource != nil, err)
 	}
 	return err
 }
@@ -304,11 +313,11 @@ func (c *Client) resolveToken(ctx context.Context, override string) (string, err
 
 // logFailure records a call that failed after sending, at the level of
 // failureLevel.
-func (c *Client) logFailure(ctx context.Context, op operation, req *http.Request, attempts int, err error) {
+func (c *Client) logFailure(ctx context.Context, op operation, req *http.Request, attempts int, userToken bool, err error) {
 	if c.logger == nil {
 		return
 	}
-	level := failureLevel(err)
+	level := failureLevel(op, userToken, err)
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
@@ -322,18 +331,31 @@ func (c *Client) logFailure(ctx context.Context, op operation, req *http.Request
 }
 
 // failureLevel is the level of a failed call's record. A service meets
-// 401, 403 and 404 in its normal course (an expired token, a session
-// already gone), and cancels calls whose caller went away: those are
-// debug, or they would flood its logs. A 429 is news about one caller,
-// and info. The rest, warn, is what an operator should look at: 5xx,
-// network failures and timeouts, bodies that do not decode, an empty
-// retry budget.
-func failureLevel(err error) slog.Level {
+// some answers in its normal course, and those are debug, or they would
+// flood its logs: a 401 for a user's token (passed with WithAccessToken
+// or TokenSource: it expired or was revoked), a 403, a 404 to a revoke
+// (the session is already gone), and a call cancelled because its caller
+// went away. A 429 is news about one caller, and info. The rest, warn, is
+// what an operator should look at: 5xx, network failures and timeouts,
+// bodies that do not decode, an empty retry budget, a change whose
+// outcome is unknown, a 401 for the Client's own AccessToken (the
+// service's credential is broken) and a 404 to a list or a logout (the
+// BaseURL is wrong).
+func failureLevel(op operation, userToken bool, err error) slog.Level {
 	switch {
-	case errors.Is(err, ErrRetryBudgetExhausted):
+	case errors.Is(err, ErrRetryBudgetExhausted), errors.Is(err, ErrOutcomeUnknown):
 		return slog.LevelWarn
-	case errors.Is(err, ErrUnauthorized), errors.Is(err, ErrForbidden), errors.Is(err, ErrNotFound),
-		errors.Is(err, context.Canceled):
+	case errors.Is(err, ErrUnauthorized):
+		if userToken {
+			return slog.LevelDebug
+		}
+		return slog.LevelWarn
+	case errors.Is(err, ErrNotFound):
+		if op.doneStatus == http.StatusNotFound {
+			return slog.LevelDebug
+		}
+		return slog.LevelWarn
+	case errors.Is(err, ErrForbidden), errors.Is(err, context.Canceled):
 		return slog.LevelDebug
 	case errors.Is(err, ErrRateLimited):
 		return slog.LevelInfo

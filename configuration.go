@@ -56,7 +56,10 @@ type Configuration struct {
 	// Its CheckRedirect is not: the SDK never follows redirects. A nil
 	// Transport keeps the SDK's pooled transport, not
 	// http.DefaultTransport. Its Timeout bounds each attempt, not the
-	// call; AttemptTimeout, when set, wins over it.
+	// call; AttemptTimeout, when set, wins over it. A Jar is shared by
+	// every call: on a Client that acts for many users, a cookie one
+	// user's answer sets goes out with the others' requests, so leave it
+	// nil there.
 	//
 	// Default: a client whose transport keeps up to 64 idle connections
 	// per host, for concurrent use, and that has no timeout of its own: an

@@ -17,9 +17,12 @@ import (
 // Configuration.HTTPClient, such as OpenTelemetry's otelhttp, can name
 // what it records for each one.
 //
-// Either hook may be nil. They run on the caller's goroutine, for many
-// calls at once when the Client is shared, and must not keep the context
-// past End. With neither set, a call does no work for them.
+// Either hook may be nil. They run on the goroutine of the call, for
+// many calls at once when the Client is shared, and must not keep the
+// context past End. RevokeOtherSessions makes its revocations from
+// goroutines of its own; a hook's panic there is raised again on the
+// caller's goroutine once every revocation has ended. With neither hook
+// set, a call does no work for them.
 type Hooks struct {
 	// Start is called as a call begins, before its credential is
 	// resolved, with the operation's name. The context it returns is the

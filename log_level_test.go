@@ -51,9 +51,9 @@ func TestCallFailedLevel(t *testing.T) {
 		cancel  bool
 		want    slog.Level
 	}{
-		{"401 is expected", status(http.StatusUnauthorized), false, slog.LevelDebug},
+		{"401 for the Client's own token: its credential is broken", status(http.StatusUnauthorized), false, slog.LevelWarn},
 		{"403 is expected", status(http.StatusForbidden), false, slog.LevelDebug},
-		{"404 is expected", status(http.StatusNotFound), false, slog.LevelDebug},
+		{"404 to a revoke: already gone", status(http.StatusNotFound), false, slog.LevelDebug},
 		{"cancelled by the caller", ok, true, slog.LevelDebug},
 		{"429 is news about one caller", status(http.StatusTooManyRequests), false, slog.LevelInfo},
 		{"500", status(http.StatusInternalServerError), false, slog.LevelWarn},
@@ -77,6 +77,45 @@ func TestCallFailedLevel(t *testing.T) {
 			}
 			defer cancel()
 			_, err := client.Sessions.RevokeSession(ctx, "s1")
+			require.Error(t, err)
+			assert.Equal(t, []slog.Level{tt.want}, rec.of("vault: call failed"), "for %v", err)
+		})
+	}
+}
+
+func TestCallFailedLevelDependsOnWhatWasAsked(t *testing.T) {
+	list := func(opts ...RequestOption) func(c *Client) error {
+		return func(c *Client) error {
+			_, err := c.Sessions.ListSessions(context.Background(), opts...)
+			return err
+		}
+	}
+	tests := []struct {
+		name   string
+		path   string
+		answer http.HandlerFunc
+		call   func(c *Client) error
+		want   slog.Level
+	}{
+		{"401 for a user's token", "/users/me/sessions", status(http.StatusUnauthorized),
+			list(WithAccessToken("user-token-0001")), slog.LevelDebug},
+		{"404 to a list: the BaseURL is wrong", "/users/me/sessions", status(http.StatusNotFound),
+			list(), slog.LevelWarn},
+		{"404 to a logout", "/users/me/sessions", status(http.StatusNotFound), func(c *Client) error {
+			_, err := c.Sessions.LogoutAllSessions(context.Background())
+			return err
+		}, slog.LevelWarn},
+		{"unknown outcome after a lost answer", "/users/me/sessions/s1", sequence(resetConnection, status(http.StatusUnauthorized)), func(c *Client) error {
+			_, err := c.Sessions.RevokeSession(context.Background(), "s1", WithAccessToken("user-token-0001"))
+			return err
+		}, slog.LevelWarn},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := newLevelRecorder()
+			client, ts := setup(t, func(c *Configuration) { c.Logger = slog.New(rec) })
+			ts.mux.HandleFunc(tt.path, tt.answer)
+			err := tt.call(client)
 			require.Error(t, err)
 			assert.Equal(t, []slog.Level{tt.want}, rec.of("vault: call failed"), "for %v", err)
 		})

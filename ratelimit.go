@@ -65,22 +65,33 @@ func ParseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 // It is the wait to pass on, such as in a service's own Retry-After
 // header, when a call ends with the server asking for more time.
 func RetryAfter(err error) (time.Duration, bool) {
+	return retryAfter(err, 0)
+}
+
+// maxUnwrapDepth bounds how deep RetryAfter looks, so that an error whose
+// Unwrap chain loops cannot recurse forever.
+const maxUnwrapDepth = 100
+
+func retryAfter(err error, depth int) (time.Duration, bool) {
+	if depth > maxUnwrapDepth {
+		return 0, false
+	}
 	switch e := err.(type) {
 	case nil:
 		return 0, false
 	case *APIError:
-		asked := e.RetryAfter > 0 && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable)
+		asked := e != nil && e.RetryAfter > 0 && (e.StatusCode == http.StatusTooManyRequests || e.StatusCode == http.StatusServiceUnavailable)
 		if !asked {
 			return 0, false
 		}
 		return e.RetryAfter, true
 	case interface{ Unwrap() error }:
-		return RetryAfter(e.Unwrap())
+		return retryAfter(e.Unwrap(), depth+1)
 	case interface{ Unwrap() []error }:
 		var longest time.Duration
 		var found bool
 		for _, inner := range e.Unwrap() {
-			if wait, ok := RetryAfter(inner); ok {
+			if wait, ok := retryAfter(inner, depth+1); ok {
 				longest, found = max(longest, wait), true
 			}
 		}

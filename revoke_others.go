@@ -93,6 +93,12 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 	errs := make([]error, len(ids))
 	slots := make(chan struct{}, revokeOthersConcurrency)
 	var wg sync.WaitGroup
+	// A panic in a revocation (a Hooks function's, say) is caught in its
+	// goroutine and raised again on the caller's, where it can be
+	// recovered, once every revocation has ended.
+	var panicOnce sync.Once
+	var panicked bool
+	var panicValue any
 	for i, id := range ids {
 		select {
 		case <-ctx.Done():
@@ -109,6 +115,11 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
+			defer func() {
+				if p := recover(); p != nil {
+					panicOnce.Do(func() { panicked, panicValue = true, p })
+				}
+			}()
 			_, err := s.RevokeSession(ctx, id, opts...)
 			if errors.Is(err, ErrNotFound) {
 				err = nil // already gone: the outcome the caller wants
@@ -117,6 +128,9 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 		}()
 	}
 	wg.Wait()
+	if panicked {
+		panic(panicValue)
+	}
 
 	revoked := make([]string, 0, len(ids))
 	var failed RevokeOthersError
