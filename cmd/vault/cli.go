@@ -81,7 +81,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 	case "sessions":
 		return c.sessions(ctx, args[1:], global)
 	case "version":
-		return c.version(slices.Concat(global, args[1:]))
+		// The connection flags have nothing to connect here.
+		return c.version(args[1:])
 	}
 	if strings.HasPrefix(args[0], "-") {
 		name, _, _ := strings.Cut(args[0], "=")
@@ -155,6 +156,9 @@ func splitGlobalFlags(args []string) (global, rest []string, misplaced string) {
 		if b, isBool := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(isBool && b.IsBoolFlag()) && i < len(args) {
 			i++ // the flag's value, such as 5s in --timeout 5s
 		}
+	}
+	if i < len(args) && args[i] == "--" {
+		return args[:i], args[i+1:], "" // "vault -- sessions list"
 	}
 	return args[:i], args[i:], ""
 }

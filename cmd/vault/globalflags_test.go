@@ -17,6 +17,7 @@ func TestConnectionFlagsBeforeOrAfterTheCommand(t *testing.T) {
 		{"before, with =", []string{"--verbose=true", "--tenant-id=acme", "sessions", "list", "--output=json"}},
 		{"single dash", []string{"-verbose", "-tenant-id", "acme", "sessions", "list", "-output", "json"}},
 		{"on both sides", []string{"--tenant-id", "acme", "sessions", "list", "--verbose", "--output", "json"}},
+		{"before --", []string{"--verbose", "--tenant-id", "acme", "--", "sessions", "list", "--output", "json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -49,6 +50,7 @@ func TestFlagsBeforeTheCommand(t *testing.T) {
 		{"a bad value", []string{"--timeout", "soon", "sessions", "list"}, exitUsage, "",
 			`invalid value "soon" for flag -timeout`},
 		{"no command", []string{"--verbose"}, exitUsage, "", "vault sessions list [flags]"},
+		{"version takes none and ignores them", []string{"--verbose", "version"}, exitOK, "vault-go SDK", ""},
 		{"help", []string{"--verbose", "--help"}, exitOK, "vault sessions revoke-others [flags]", ""},
 		{"revoke IDs after --", []string{"--retries", "0", "sessions", "revoke", "--", "--verbose"}, exitFailure, "",
 			"vault: revoke session --verbose: 404"},

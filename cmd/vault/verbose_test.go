@@ -27,7 +27,7 @@ func TestVerboseLogsFailures(t *testing.T) {
 	h.env[envToken] = h.secret("vt_logged_nowhere")
 	r := h.run("sessions", "revoke", "--verbose", h.demo[1].ID)
 	requireCode(t, exitFailure, r)
-	assert.Contains(t, r.stderr, `level=DEBUG msg="vault: call failed" operation="revoke session" method=DELETE`)
+	assert.Contains(t, r.stderr, `level=WARN msg="vault: call failed" operation="revoke session" method=DELETE`)
 	assert.Contains(t, r.stderr, "status=401")
 }
 
