@@ -18,8 +18,11 @@ const (
 type Demo struct {
 	// UserID is the demo user; empty means DemoUserID.
 	UserID string
-	// TenantID is the demo user's tenant; empty means none.
+	// TenantID is the ID of the demo user's tenant; empty means none.
 	TenantID string
+	// TenantSlug is the slug of the demo user's tenant; empty means
+	// none.
+	TenantSlug string
 	// Sessions is the number of sessions, at most MaxDemoSessions; zero
 	// or less means DemoSessions.
 	Sessions int
@@ -94,7 +97,7 @@ func (h *Handler) SeedDemo(d Demo) []Session {
 	case d.Sessions > MaxDemoSessions:
 		d.Sessions = MaxDemoSessions
 	}
-	h.AddUser(User{ID: d.UserID, TenantID: d.TenantID})
+	h.AddUser(User{ID: d.UserID, TenantID: d.TenantID, TenantSlug: d.TenantSlug})
 	now := h.Now().Truncate(time.Second)
 	out := make([]Session, 0, d.Sessions)
 	for i := 0; i < d.Sessions; i++ {

@@ -35,8 +35,11 @@ type Handler struct {
 	sessionless map[string]string
 	seq         int
 	reqSeq      int
-	requests    []*Request
+	requests    requestLog
 	windows     map[string]*window
+	// windowSweepAt is the number of windows at which the next sweep
+	// of expired ones is due.
+	windowSweepAt int
 }
 
 // NewHandler returns a Handler with no users, configured by opts.
@@ -45,7 +48,7 @@ func NewHandler(opts ...Option) *Handler {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return &Handler{
+	h := &Handler{
 		cfg:         cfg,
 		faults:      &Faults{},
 		conns:       conns{served: make(map[string]int)},
@@ -55,7 +58,10 @@ func NewHandler(opts ...Option) *Handler {
 		tokens:      make(map[string]*Session),
 		sessionless: make(map[string]string),
 		windows:     make(map[string]*window),
+		requests:    requestLog{max: cfg.requestLog},
 	}
+	h.seed()
+	return h
 }
 
 // Faults returns the handler's fault queue.

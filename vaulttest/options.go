@@ -21,6 +21,8 @@ type config struct {
 	rateLimit   RateLimit
 	dialect     Dialect
 	maxSessions int
+	seeds       []func(*Handler)
+	requestLog  int
 }
 
 func defaultConfig() config {

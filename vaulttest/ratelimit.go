@@ -85,6 +85,7 @@ func (h *Handler) rateLocked(key string, now time.Time, consume bool) rateState 
 	if !ok || !now.Before(w.start.Add(rl.Window)) {
 		w = &window{start: now}
 		if consume {
+			h.sweepWindowsLocked(now)
 			h.windows[key] = w
 		}
 	}
@@ -98,4 +99,24 @@ func (h *Handler) rateLocked(key string, now time.Time, consume bool) rateState 
 		exceeded:  rl.Enforce && w.count > rl.Limit,
 		hidden:    h.cfg.dialect == DialectServer,
 	}
+}
+
+// minWindowSweep is the number of rate-limit windows under which expired
+// ones are left in place.
+const minWindowSweep = 1024
+
+// sweepWindowsLocked removes the expired rate-limit windows once there
+// are twice as many windows as after the last sweep, so that a long run
+// with ever new tokens keeps only the windows of the current minute, at
+// a cost that stays constant per request on average. h.mu must be held.
+func (h *Handler) sweepWindowsLocked(now time.Time) {
+	if len(h.windows) < max(h.windowSweepAt, minWindowSweep) {
+		return
+	}
+	for key, w := range h.windows {
+		if !now.Before(w.start.Add(h.cfg.rateLimit.Window)) {
+			delete(h.windows, key)
+		}
+	}
+	h.windowSweepAt = 2 * len(h.windows)
 }

@@ -33,6 +33,44 @@ type Request struct {
 	Fault bool
 }
 
+// requestLog keeps the records of the requests received, the newest
+// max of them when max is positive.
+type requestLog struct {
+	max  int
+	recs []*Request // a ring once it holds max records
+	next int        // where the ring's next record goes
+}
+
+func (l *requestLog) add(rec *Request) {
+	if l.max <= 0 || len(l.recs) < l.max {
+		l.recs = append(l.recs, rec)
+		return
+	}
+	l.recs[l.next] = rec
+	l.next = (l.next + 1) % l.max
+}
+
+// all returns the records, oldest first.
+func (l *requestLog) all() []*Request {
+	out := make([]*Request, 0, len(l.recs))
+	out = append(out, l.recs[l.next:]...)
+	return append(out, l.recs[:l.next]...)
+}
+
+func (l *requestLog) clear() {
+	l.recs = nil
+	l.next = 0
+}
+
+// WithRequestLog makes the handler keep the records of the last n
+// requests only, so that its memory stays flat however many requests it
+// answers: Requests returns at most n records, the newest ones, and the
+// request IDs, which keep counting, show what was dropped. Zero or less
+// keeps every record, the default.
+func WithRequestLog(n int) Option {
+	return func(c *config) { c.requestLog = max(n, 0) }
+}
+
 // record appends a record of r to the request log and returns it. The
 // record is updated under h.mu as the request is answered.
 func (h *Handler) record(r *http.Request) *Request {
@@ -47,17 +85,19 @@ func (h *Handler) record(r *http.Request) *Request {
 		Header:   r.Header.Clone(),
 		Time:     h.nowLocked(),
 	}
-	h.requests = append(h.requests, rec)
+	h.requests.add(rec)
 	return rec
 }
 
 // Requests returns the requests the server received since it started or
-// since the last ResetRequests, in arrival order.
+// since the last ResetRequests, in arrival order; with WithRequestLog,
+// the newest of them only.
 func (h *Handler) Requests() []Request {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	out := make([]Request, len(h.requests))
-	for i, rec := range h.requests {
+	recs := h.requests.all()
+	out := make([]Request, len(recs))
+	for i, rec := range recs {
 		out[i] = *rec
 		out[i].Header = rec.Header.Clone()
 	}
@@ -68,5 +108,5 @@ func (h *Handler) Requests() []Request {
 func (h *Handler) ResetRequests() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.requests = nil
+	h.requests.clear()
 }

@@ -95,6 +95,16 @@ func (s *Server) Session(id string) (Session, bool) { return s.h.Session(id) }
 // Sessions returns every session of a user; see Handler.Sessions.
 func (s *Server) Sessions(userID string) []Session { return s.h.Sessions(userID) }
 
+// RevokeSession revokes a session; see Handler.RevokeSession.
+func (s *Server) RevokeSession(id string) (Session, bool) { return s.h.RevokeSession(id) }
+
+// ExpireSession makes a session expire now; see Handler.ExpireSession.
+func (s *Server) ExpireSession(id string) (Session, bool) { return s.h.ExpireSession(id) }
+
+// Reset puts the server back in the state it started in; see
+// Handler.Reset.
+func (s *Server) Reset() { s.h.Reset() }
+
 // Requests returns the recorded requests; see Handler.Requests.
 func (s *Server) Requests() []Request { return s.h.Requests() }
 

@@ -87,12 +87,34 @@ func (h *Handler) authenticateLocked(r *http.Request, now time.Time) (caller, re
 	if !ok {
 		return caller{}, h.unauthorized("Invalid or expired token", `Bearer realm="vault", error="invalid_token"`), false
 	}
-	if h.cfg.dialect == DialectSpec {
-		if u := h.users[who.userID]; u != nil && u.TenantID != "" && r.Header.Get("X-Tenant-ID") != u.TenantID {
-			return caller{}, h.unauthorized("Token is not valid for this tenant", `Bearer realm="vault", error="invalid_token"`), false
-		}
+	if h.cfg.dialect == DialectSpec && !h.users[who.userID].inTenant(r.Header) {
+		return caller{}, h.unauthorized("Token is not valid for this tenant", `Bearer realm="vault", error="invalid_token"`), false
 	}
 	return who, result{}, true
+}
+
+// inTenant reports whether the tenant headers of a request name the
+// tenant of u, or u has none: at least one of X-Tenant-ID and
+// X-Tenant-Slug names it, and neither names another tenant.
+func (u *User) inTenant(header http.Header) bool {
+	if u == nil || (u.TenantID == "" && u.TenantSlug == "") {
+		return true
+	}
+	named := false
+	for _, hdr := range [...]struct{ name, want string }{
+		{"X-Tenant-ID", u.TenantID},
+		{"X-Tenant-Slug", u.TenantSlug},
+	} {
+		got, sent := header[http.CanonicalHeaderKey(hdr.name)]
+		if !sent {
+			continue
+		}
+		if hdr.want == "" || len(got) != 1 || got[0] != hdr.want {
+			return false
+		}
+		named = true
+	}
+	return named
 }
 
 // callerLocked returns the caller of token, if the token is known and its

@@ -15,14 +15,24 @@ import (
 const DefaultSessionTTL = 30 * 24 * time.Hour
 
 // User is a user of the server.
+//
+// A user with a tenant, a TenantID or a TenantSlug or both, is called
+// within it: in DialectSpec every request authenticated as the user must
+// name the tenant in the X-Tenant-ID header (its TenantID) or in the
+// X-Tenant-Slug header (its TenantSlug), as the API's spec allows, or it
+// is answered 401. A header that names another tenant is refused even
+// when the other one matches. For a user without a tenant the headers
+// are not read. DialectServer takes the tenant from the token and reads
+// neither header.
 type User struct {
 	// ID identifies the user.
 	ID string
-	// TenantID is the tenant the user belongs to. When it is set, every
-	// request authenticated as the user must carry the same value in its
-	// X-Tenant-ID header, or it is answered 401. When it is empty the
-	// header is not checked.
+	// TenantID is the ID of the user's tenant, such as
+	// "tnt_4f2a9c"; empty for none.
 	TenantID string
+	// TenantSlug is the slug of the user's tenant, the short name the
+	// API also accepts, such as "acme"; empty for none.
+	TenantSlug string
 }
 
 // SessionSeed describes a session to add with AddSession. Zero fields get
@@ -150,39 +160,57 @@ func (h *Handler) Advance(d time.Duration) {
 // AddUser adds u, or updates the tenant of the user with the same ID.
 // It panics if u.ID is empty.
 func (h *Handler) AddUser(u User) {
+	if err := h.addUser(u); err != nil {
+		panic("vaulttest: AddUser " + err.Error())
+	}
+}
+
+func (h *Handler) addUser(u User) error {
 	if u.ID == "" {
-		panic("vaulttest: AddUser with an empty user ID")
+		return fmt.Errorf("%w: an empty user ID", errInvalid)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.users[u.ID] = &User{ID: u.ID, TenantID: u.TenantID}
+	h.users[u.ID] = &User{ID: u.ID, TenantID: u.TenantID, TenantSlug: u.TenantSlug}
+	return nil
 }
 
 // AddSession adds a session for the user with the given ID, adding the
 // user without a tenant if it does not exist yet, and returns the
-// session with its ID and token. It panics if userID is empty or if the
-// seed's ID or token is already in use.
+// session with its ID and token. With a zero seed it mints a new
+// session, with a new token, as a sign-in does. It panics if userID is
+// empty or if the seed's ID or token is already in use.
 func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
+	s, err := h.addSession(userID, seed)
+	if err != nil {
+		panic("vaulttest: AddSession " + err.Error())
+	}
+	return s
+}
+
+func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	if userID == "" {
-		panic("vaulttest: AddSession with an empty user ID")
+		return Session{}, fmt.Errorf("%w: an empty user ID", errInvalid)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if seed.ID != "" {
+		if _, dup := h.sessions[seed.ID]; dup {
+			return Session{}, fmt.Errorf("%w: session ID %q is already in use", errConflict, seed.ID)
+		}
+	}
+	if seed.Token != "" && h.tokenInUseLocked(seed.Token) {
+		return Session{}, fmt.Errorf("%w: the session token is already in use", errConflict)
+	}
 	if _, ok := h.users[userID]; !ok {
 		h.users[userID] = &User{ID: userID}
 	}
 	h.seq++
 	if seed.ID == "" {
-		seed.ID = generatedID(h.seq)
+		seed.ID = h.unusedLocked(generatedID, func(id string) bool { return h.sessions[id] != nil })
 	}
 	if seed.Token == "" {
-		seed.Token = generatedToken(h.seq)
-	}
-	if _, dup := h.sessions[seed.ID]; dup {
-		panic(fmt.Sprintf("vaulttest: session ID %q is already in use", seed.ID))
-	}
-	if h.tokenInUseLocked(seed.Token) {
-		panic("vaulttest: session token is already in use")
+		seed.Token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
 	}
 	if seed.CreatedAt.IsZero() {
 		seed.CreatedAt = h.nowLocked()
@@ -207,7 +235,18 @@ func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
 	s.DeviceInfo = cloneDeviceInfo(seed.DeviceInfo)
 	h.sessions[s.ID] = s
 	h.tokens[s.Token] = s
-	return s.clone()
+	return s.clone(), nil
+}
+
+// unusedLocked returns gen(h.seq), moving on in the sequence while the
+// value is in use, as a seeded ID or token may be.
+func (h *Handler) unusedLocked(gen func(int) string, inUse func(string) bool) string {
+	v := gen(h.seq)
+	for inUse(v) {
+		h.seq++
+		v = gen(h.seq)
+	}
+	return v
 }
 
 // AddSessionlessToken adds a bearer token of the user with the given ID
@@ -218,23 +257,31 @@ func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
 // DialectServer, logout-all answers it 400 "No active session". It
 // panics if userID is empty or the token is already in use.
 func (h *Handler) AddSessionlessToken(userID, token string) string {
+	tok, err := h.addSessionlessToken(userID, token)
+	if err != nil {
+		panic("vaulttest: AddSessionlessToken " + err.Error())
+	}
+	return tok
+}
+
+func (h *Handler) addSessionlessToken(userID, token string) (string, error) {
 	if userID == "" {
-		panic("vaulttest: AddSessionlessToken with an empty user ID")
+		return "", fmt.Errorf("%w: an empty user ID", errInvalid)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if token != "" && h.tokenInUseLocked(token) {
+		return "", fmt.Errorf("%w: the token is already in use", errConflict)
+	}
 	if _, ok := h.users[userID]; !ok {
 		h.users[userID] = &User{ID: userID}
 	}
 	if token == "" {
 		h.seq++
-		token = generatedToken(h.seq)
-	}
-	if h.tokenInUseLocked(token) {
-		panic("vaulttest: token is already in use")
+		token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
 	}
 	h.sessionless[token] = userID
-	return token
+	return token, nil
 }
 
 func (h *Handler) tokenInUseLocked(token string) bool {

@@ -1,0 +1,91 @@
+package vaulttest
+
+import (
+	"errors"
+	"time"
+)
+
+// Errors of the state changes, which the methods of Handler turn into
+// panics and the control API into its answers.
+var (
+	errInvalid  = errors.New("invalid")
+	errConflict = errors.New("conflict")
+	errNotFound = errors.New("not found")
+)
+
+// WithSeed adds a function that seeds the handler: it runs when the
+// handler is created and again after every Reset, so that a reset server
+// is back to the state the test or the program started it in. Seeds run
+// in the order of their options.
+func WithSeed(seed func(*Handler)) Option {
+	return func(c *config) {
+		if seed != nil {
+			c.seeds = append(c.seeds, seed)
+		}
+	}
+}
+
+// RevokeSession revokes the session with the given ID at the server's
+// current time, as if its user had signed it out elsewhere, and returns
+// it. A session already revoked keeps its RevokedAt. It reports false if
+// there is no such session.
+func (h *Handler) RevokeSession(id string) (Session, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s, ok := h.sessions[id]
+	if !ok {
+		return Session{}, false
+	}
+	if !s.Revoked {
+		revoke(s, h.nowLocked())
+	}
+	return s.clone(), true
+}
+
+// ExpireSession makes the session with the given ID expire at the
+// server's current time, so that its token is refused from now on, and
+// returns it. A session that has expired already keeps its ExpiresAt. It
+// reports false if there is no such session.
+func (h *Handler) ExpireSession(id string) (Session, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s, ok := h.sessions[id]
+	if !ok {
+		return Session{}, false
+	}
+	if now := h.nowLocked(); now.Before(s.ExpiresAt) {
+		s.ExpiresAt = now
+	}
+	return s.clone(), true
+}
+
+// Reset puts the handler back in the state NewHandler returned it in,
+// then runs the seeds of WithSeed again: it removes every user, session
+// and token, pending fault, recorded request and rate-limit window, and
+// lets the clock follow WithClock's again. Generated session IDs,
+// tokens and request IDs start over, so that a seed makes the same
+// sessions as before. ConnectionCount and Close are not affected.
+func (h *Handler) Reset() {
+	h.faults.Clear()
+	h.mu.Lock()
+	h.frozen = false
+	h.now = time.Time{}
+	h.users = make(map[string]*User)
+	h.sessions = make(map[string]*Session)
+	h.tokens = make(map[string]*Session)
+	h.sessionless = make(map[string]string)
+	h.windows = make(map[string]*window)
+	h.windowSweepAt = 0
+	h.seq = 0
+	h.reqSeq = 0
+	h.requests.clear()
+	h.mu.Unlock()
+	h.seed()
+}
+
+// seed runs the seeds of WithSeed.
+func (h *Handler) seed() {
+	for _, s := range h.cfg.seeds {
+		s(h)
+	}
+}
