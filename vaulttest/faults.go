@@ -3,6 +3,7 @@ package vaulttest
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -85,6 +86,26 @@ func (a FaultAction) String() string {
 }
 
 func (a FaultAction) known() bool { return a >= 0 && int(a) < len(actionNames) }
+
+// MarshalText returns the name of a, as String does, so that an action
+// is its name in JSON.
+func (a FaultAction) MarshalText() ([]byte, error) {
+	if !a.known() {
+		return nil, fmt.Errorf("vaulttest: unknown fault action %d", int(a))
+	}
+	return []byte(a.String()), nil
+}
+
+// UnmarshalText sets a from its name, such as "ApplyThenReset".
+func (a *FaultAction) UnmarshalText(text []byte) error {
+	for i, name := range actionNames {
+		if string(text) == name {
+			*a = FaultAction(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown fault action %q: use %s", text, strings.Join(actionNames[:], ", "))
+}
 
 // Fault describes a deterministic failure for the next matching requests.
 // A faulted request does not change the server's state, except with

@@ -190,3 +190,19 @@ func TestFaultsQueueInOrder(t *testing.T) {
 	}
 	assert.Equal(t, []int{503, 503, 500, 200}, got)
 }
+
+func TestFaultActionText(t *testing.T) {
+	for a := vaulttest.Respond; a <= vaulttest.ApplyThenCutBody; a++ {
+		b, err := a.MarshalText()
+		require.NoError(t, err)
+		assert.Equal(t, a.String(), string(b))
+		var back vaulttest.FaultAction
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, a, back)
+	}
+	_, err := vaulttest.FaultAction(42).MarshalText()
+	assert.Error(t, err)
+	var a vaulttest.FaultAction
+	assert.EqualError(t, a.UnmarshalText([]byte("reset")),
+		`unknown fault action "reset": use Respond, ResetBeforeResponse, ResetMidBody, TruncateBody, ProxyHTML, HTMLBody, ApplyThenReset, ApplyThenCutBody`)
+}

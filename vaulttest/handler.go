@@ -74,10 +74,15 @@ func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
 }
 
-// ServeHTTP answers one request of the API.
+// ServeHTTP answers one request of the API, or of the control API of
+// WithControlAPI.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	first := h.conns.firstOnConn(r)
+	if h.cfg.control != nil && isControlPath(r.URL.EscapedPath()) {
+		h.serveControl(w, r)
+		return
+	}
 	rec := h.record(r)
 	if h.cfg.dialect == DialectSpec {
 		w.Header().Set("X-Request-Id", rec.ID)

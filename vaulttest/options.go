@@ -22,6 +22,7 @@ type config struct {
 	dialect     Dialect
 	maxSessions int
 	seeds       []func(*Handler)
+	control     *ControlOptions
 	requestLog  int
 }
 

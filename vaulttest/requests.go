@@ -31,6 +31,13 @@ type Request struct {
 	Status int
 	// Fault reports whether an injected fault answered the request.
 	Fault bool
+	// UserID is the user of the request's bearer token, and SessionID
+	// the token's session, as the server knew them when the request
+	// arrived, revoked and expired sessions included; both are empty for
+	// a token the server did not know, and SessionID for a token without
+	// a session.
+	UserID    string
+	SessionID string
 }
 
 // requestLog keeps the records of the requests received, the newest
@@ -84,6 +91,13 @@ func (h *Handler) record(r *http.Request) *Request {
 		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
 		Time:     h.nowLocked(),
+	}
+	if tok, ok := bearerToken(r); ok {
+		if s := h.tokens[tok]; s != nil {
+			rec.UserID, rec.SessionID = s.UserID, s.ID
+		} else {
+			rec.UserID = h.sessionless[tok]
+		}
 	}
 	h.requests.add(rec)
 	return rec

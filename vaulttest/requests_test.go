@@ -45,6 +45,9 @@ func TestRequests(t *testing.T) {
 		assert.True(t, w.at.Equal(got.Time), got.ID)
 	}
 	assert.Equal(t, "acme", reqs[0].Header.Get("X-Tenant-ID"))
+	assert.Equal(t, "alice", reqs[0].UserID, "the user of the token")
+	assert.Equal(t, me.ID, reqs[0].SessionID, "the session of the token")
+	assert.Empty(t, reqs[2].UserID+reqs[2].SessionID, "no token")
 
 	reqs[0].Header.Set("Authorization", "changed")
 	assert.Equal(t, "Bearer "+me.Token, srv.Requests()[0].Header.Get("Authorization"), "Requests returns copies")

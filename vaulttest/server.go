@@ -63,6 +63,17 @@ func (s *Server) Close() {
 // closed by Close.
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
+// ControlURL returns the URL of the server's control API, such as
+// "http://127.0.0.1:41234/__vault", or "" if the server was not started
+// WithControlAPI. A program in another language that the test starts
+// can drive the server through it.
+func (s *Server) ControlURL() string {
+	if s.h.cfg.control == nil {
+		return ""
+	}
+	return s.ts.URL + ControlPath
+}
+
 // Handler returns the server's handler, which holds all its state.
 func (s *Server) Handler() *Handler { return s.h }
 
