@@ -18,6 +18,7 @@ type options struct {
 	addr        string
 	user        string
 	tenant      string
+	tenantSlug  string
 	sessions    int
 	failStatus  int
 	failMode    string
@@ -29,7 +30,23 @@ type options struct {
 	rateLimit   int
 	rateWindow  time.Duration
 	dialect     vaulttest.Dialect
+
+	control       bool
+	controlRemote bool
+	requestLog    int
+
+	idleTimeout     time.Duration
+	writeTimeout    time.Duration
+	shutdownTimeout time.Duration
 }
+
+// Defaults of the flags that keep a long run in bounds.
+const (
+	defaultRequestLog      = 1000
+	defaultIdleTimeout     = time.Minute
+	defaultWriteTimeout    = time.Minute
+	defaultShutdownTimeout = 2 * time.Second
+)
 
 var failModes = map[string]vaulttest.FaultAction{
 	"reset":          vaulttest.ResetBeforeResponse,
@@ -59,7 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("vault-mock", flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:4010", "listen `address`; port 0 picks a free port")
 	fs.StringVar(&o.user, "user", vaulttest.DemoUserID, "`ID` of the demo user")
-	fs.StringVar(&o.tenant, "tenant", "", "tenant `ID` of the demo user; requests must then send it as X-Tenant-ID")
+	fs.StringVar(&o.tenant, "tenant", "", "tenant `ID` of the demo user; requests must then send it as X-Tenant-ID, or the slug as X-Tenant-Slug")
+	fs.StringVar(&o.tenantSlug, "tenant-slug", "", "tenant `slug` of the demo user; requests may send it as X-Tenant-Slug")
 	fs.IntVar(&o.sessions, "sessions", vaulttest.DemoSessions, fmt.Sprintf("number of demo sessions, 1 to %d", vaulttest.MaxDemoSessions))
 	fs.IntVar(&o.failStatus, "fail-status", 0, "answer failing requests with this HTTP `status` and a JSON error, or send it in the -fail-mode's answer")
 	fs.StringVar(&o.failMode, "fail-mode", "", "fail requests another way: reset, reset-body, truncate, proxy-html or html;\n"+
@@ -72,6 +90,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.rateLimit, "rate-limit", 0, "enforce a limit of `N` requests per token and window (default: advertise 100 per minute only)")
 	fs.DurationVar(&o.rateWindow, "rate-window", vaulttest.DefaultRateLimitWindow, "rate-limit window")
 	fs.TextVar(&o.dialect, "dialect", vaulttest.DialectSpec, "answer as the API's spec says (spec) or as the Vault server's code does (server)")
+	fs.BoolVar(&o.control, "control", true, "serve the control API under "+vaulttest.ControlPath+", to clients on the loopback interface")
+	fs.BoolVar(&o.controlRemote, "control-remote", false, "serve the control API to clients on any address too")
+	fs.IntVar(&o.requestLog, "request-log", defaultRequestLog, "keep the last `N` requests in the log that the control API reads")
+	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a kept-alive connection after this long without a request")
+	fs.DurationVar(&o.writeTimeout, "write-timeout", defaultWriteTimeout, "cut a response not written this long after its request was read; 0 for no limit")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, wait this long for responses in flight, then close their connections")
 
 	// The flag package prints its errors with the whole usage; an error
 	// here is one line, and the usage is for -h.
@@ -103,6 +127,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, errors.New("-rate-window must be positive")
 	case o.user == "":
 		return options{}, errors.New("-user must not be empty")
+	case o.requestLog < 1:
+		return options{}, errors.New("-request-log must be positive")
+	case o.idleTimeout <= 0:
+		return options{}, errors.New("-idle-timeout must be positive")
+	case o.writeTimeout < 0:
+		return options{}, errors.New("-write-timeout must not be negative")
+	case o.shutdownTimeout < 0:
+		return options{}, errors.New("-shutdown-timeout must not be negative")
+	case o.writeTimeout > 0 && o.latency >= o.writeTimeout:
+		return options{}, fmt.Errorf("-latency %s is not shorter than -write-timeout %s: no response would be sent", o.latency, o.writeTimeout)
+	case o.controlRemote && !o.control:
+		return options{}, errors.New("-control-remote needs the control API, which -control=false turns off")
 	}
 	if err := o.failure().Validate(); err != nil {
 		return options{}, flagError(err, o.failMode)
@@ -191,9 +227,17 @@ func (o options) faults() []vaulttest.Fault {
 	return out
 }
 
-// handlerOptions returns the vaulttest options the flags ask for.
-func (o options) handlerOptions() []vaulttest.Option {
-	opts := []vaulttest.Option{vaulttest.WithDialect(o.dialect)}
+// handlerOptions returns the vaulttest options the flags ask for; seed
+// seeds the handler, when it starts and on every reset.
+func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Option {
+	opts := []vaulttest.Option{
+		vaulttest.WithDialect(o.dialect),
+		vaulttest.WithRequestLog(o.requestLog),
+		vaulttest.WithSeed(seed),
+	}
+	if o.control {
+		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote}))
+	}
 	if o.rateLimit == 0 {
 		return opts
 	}

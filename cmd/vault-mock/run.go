@@ -14,13 +14,17 @@ import (
 	"github.com/vault-dev/vault-go/vaulttest"
 )
 
-// shutdownTimeout bounds how long a graceful shutdown waits for requests
-// in flight.
-const shutdownTimeout = 5 * time.Second
+// Bounds of a request's reading, which the flags do not change: a
+// client on the loopback interface sends even the largest control
+// request well within them.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = time.Minute
+)
 
 // run is the whole command: it serves until ctx is done and returns the
-// exit code: 0 after a graceful shutdown, 1 when serving fails and 2 for
-// bad flags.
+// exit code: 0 after a shutdown, 1 when serving fails and 2 for bad
+// flags.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -31,10 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-
-	h := vaulttest.NewHandler(append(o.handlerOptions(), vaulttest.WithLogger(logger))...)
-	demo := h.SeedDemo(vaulttest.Demo{UserID: o.user, TenantID: o.tenant, Sessions: o.sessions})
-	h.Faults().Add(o.faults()...)
+	h, demo := newHandler(o, logger)
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", o.addr)
@@ -42,26 +43,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vault-mock: cannot listen on %s: %v\n", o.addr, unwrapListenError(err))
 		return 1
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ConnState:         h.ConnState,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := newServer(o, h, logger)
 
-	fmt.Fprintf(stdout, "VAULT_BASE_URL=http://%s%s\n", displayAddr(ln.Addr()), vaulttest.BasePath)
-	fmt.Fprintf(stdout, "VAULT_TOKEN=%s\n", demo[0].Token)
+	origin := "http://" + displayAddr(ln.Addr())
+	fmt.Fprintf(stdout, "VAULT_BASE_URL=%s%s\n", origin, vaulttest.BasePath)
+	fmt.Fprintf(stdout, "VAULT_TOKEN=%s\n", demo.Token)
+	if o.control {
+		fmt.Fprintf(stdout, "VAULT_CONTROL_URL=%s%s\n", origin, vaulttest.ControlPath)
+	}
 	// Nothing else goes to standard output. Closing it lets a shell's
 	// command substitution, as in eval "$(vault-mock &)", return while
 	// the server keeps serving.
 	if c, ok := stdout.(io.Closer); ok {
 		_ = c.Close()
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "tenant", o.tenant, "sessions", len(demo), "dialect", o.dialect)
+	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "tenant", o.tenant, "tenant_slug", o.tenantSlug,
+		"sessions", o.sessions, "dialect", o.dialect, "control", o.control)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-
 	select {
 	case err := <-served:
 		logger.Error("serving failed", "err", err)
@@ -69,18 +69,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case <-ctx.Done():
 	}
 
-	logger.Info("shutting down")
-	h.Close()
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	logger.Info("shutting down; a second signal ends the process at once", "wait", o.shutdownTimeout)
+	h.Close() // ends the latency of faults
+	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		logger.Error("shutdown", "err", err)
+		// A client that does not read its response, or one still sending
+		// its request, would hold the shutdown until a timeout of the
+		// connection: its connection is closed instead.
+		logger.Warn("closing the connections of responses still in flight", "after", o.shutdownTimeout)
 		_ = srv.Close()
-		<-served
-		return 1
 	}
 	<-served
+	logger.Info("stopped")
 	return 0
+}
+
+// newHandler returns the handler the flags ask for, seeded with the demo
+// user and the flags' faults, and the demo's newest session, the one
+// whose token is printed. A reset through the control API seeds the same
+// sessions, with the same IDs and tokens, and the same faults.
+func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.Session) {
+	var demo []vaulttest.Session
+	seed := func(h *vaulttest.Handler) {
+		demo = h.SeedDemo(vaulttest.Demo{UserID: o.user, TenantID: o.tenant, TenantSlug: o.tenantSlug, Sessions: o.sessions})
+		h.Faults().Add(o.faults()...)
+	}
+	h := vaulttest.NewHandler(append(o.handlerOptions(seed), vaulttest.WithLogger(logger))...)
+	return h, demo[0]
+}
+
+// newServer returns the http.Server of h, with the flags' timeouts: an
+// idle connection is closed after -idle-timeout and a response that
+// cannot be written within -write-timeout is cut, so that clients that
+// go quiet do not pile up connections over a long run.
+func newServer(o options, h *vaulttest.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ConnState:         h.ConnState,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      o.writeTimeout,
+		IdleTimeout:       o.idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 }
 
 // displayAddr returns the address to print for a listener: an unspecified

@@ -24,6 +24,8 @@ import (
 // mock is a vault-mock started by run in the background.
 type mock struct {
 	baseURL, token string
+	controlURL     string // empty with -control=false
+	lines          []string
 	stderr         *syncbuf.Buffer
 	cancel         context.CancelFunc
 	exit           chan int
@@ -43,30 +45,33 @@ func startMock(t *testing.T, args ...string) *mock {
 		cancel()
 		outR.Close()
 	})
-
-	sc := bufio.NewScanner(outR)
-	var lines []string
-	for len(lines) < 2 && sc.Scan() {
-		lines = append(lines, sc.Text())
-	}
-	require.Len(t, lines, 2, "stderr: %s", m.stderr.String())
-	var ok bool
-	m.baseURL, ok = strings.CutPrefix(lines[0], "VAULT_BASE_URL=")
-	require.True(t, ok, lines[0])
-	m.token, ok = strings.CutPrefix(lines[1], "VAULT_TOKEN=")
-	require.True(t, ok, lines[1])
-	// Standard output ends after the two lines, while the server serves
-	// on, so that eval "$(vault-mock &)" returns.
-	closed := make(chan struct{})
+	// Standard output ends after the assignments, while the server
+	// serves on, so that eval "$(vault-mock &)" returns.
+	read := make(chan []string, 1)
 	go func() {
-		_, _ = io.Copy(io.Discard, outR)
-		close(closed)
+		var lines []string
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+		}
+		read <- lines
 	}()
 	select {
-	case <-closed:
-	case <-time.After(5 * time.Second):
-		t.Fatal("standard output stays open after the two lines")
+	case m.lines = <-read:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("standard output stays open after the assignments; stderr: %s", m.stderr.String())
 	}
+	require.GreaterOrEqual(t, len(m.lines), 2, "stderr: %s", m.stderr.String())
+	var ok bool
+	m.baseURL, ok = strings.CutPrefix(m.lines[0], "VAULT_BASE_URL=")
+	require.True(t, ok, m.lines[0])
+	m.token, ok = strings.CutPrefix(m.lines[1], "VAULT_TOKEN=")
+	require.True(t, ok, m.lines[1])
+	if len(m.lines) > 2 {
+		m.controlURL, ok = strings.CutPrefix(m.lines[2], "VAULT_CONTROL_URL=")
+		require.True(t, ok, m.lines[2])
+	}
+	require.LessOrEqual(t, len(m.lines), 3, "nothing else on standard output")
 	return m
 }
 
@@ -153,6 +158,18 @@ func TestRunModes(t *testing.T) {
 			status: []int{200},
 		},
 		{
+			name:   "tenant slug",
+			args:   []string{"-tenant", "tnt_1", "-tenant-slug", "acme"},
+			header: []string{"X-Tenant-Slug", "acme"},
+			status: []int{200},
+		},
+		{
+			name:   "another tenant's slug",
+			args:   []string{"-tenant", "tnt_1", "-tenant-slug", "acme"},
+			header: []string{"X-Tenant-Slug", "globex"},
+			status: []int{401},
+		},
+		{
 			name:   "proxy page",
 			args:   []string{"-fail-mode", "proxy-html"},
 			status: []int{502, 200},
@@ -234,6 +251,12 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-latency", "-1s"}},
 		{args: []string{"-rate-limit", "-3"}},
 		{args: []string{"extra"}},
+		{args: []string{"-request-log", "0"}, want: "vault-mock: -request-log must be positive"},
+		{args: []string{"-idle-timeout", "0"}, want: "vault-mock: -idle-timeout must be positive"},
+		{args: []string{"-write-timeout", "-1s"}},
+		{args: []string{"-shutdown-timeout", "-1s"}},
+		{args: []string{"-latency", "2m"}, want: "vault-mock: -latency 2m0s is not shorter than -write-timeout 1m0s: no response would be sent"},
+		{args: []string{"-control=false", "-control-remote"}, want: "vault-mock: -control-remote needs the control API, which -control=false turns off"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
