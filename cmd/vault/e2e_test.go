@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,11 +25,7 @@ import (
 // TestEndToEnd builds vault and vault-mock and drives them as processes,
 // as a shell script would.
 func TestEndToEnd(t *testing.T) {
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator),
-		"github.com/vault-dev/vault-go/cmd/vault", "github.com/vault-dev/vault-go/cmd/vault-mock")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
+	bin := buildCommands(t)
 
 	mock := startMockProcess(t, filepath.Join(bin, "vault-mock"), "-addr", "127.0.0.1:0", "-sessions", "4")
 	vaultBin := filepath.Join(bin, "vault")
@@ -110,6 +107,38 @@ func TestEndToEnd(t *testing.T) {
 
 	assert.Equal(t, 0, mock.stop(t), "vault-mock exits 0 on SIGINT; stderr:\n%s", mock.stderr.String())
 	assert.NotContains(t, mock.stderr.String(), mock.token)
+}
+
+// built holds vault and vault-mock, built once for the tests that run
+// them as processes.
+var built struct {
+	once sync.Once
+	dir  string
+	out  []byte
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildCommands builds vault and vault-mock and returns their directory.
+func buildCommands(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "vault-e2e"); built.err != nil {
+			return
+		}
+		build := exec.Command("go", "build", "-o", built.dir+string(filepath.Separator),
+			"github.com/vault-dev/vault-go/cmd/vault", "github.com/vault-dev/vault-go/cmd/vault-mock")
+		built.out, built.err = build.CombinedOutput()
+	})
+	require.NoError(t, built.err, "go build: %s", built.out)
+	return built.dir
 }
 
 // mockProcess is a running vault-mock.
