@@ -1,0 +1,78 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDocsShowWhatVaultMockAnswers makes the requests of docs/vault-mock.md
+// and checks that the page shows what vault-mock printed and answered.
+func TestDocsShowWhatVaultMockAnswers(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "vault-mock.md"))
+	require.NoError(t, err)
+	doc := string(b)
+	shows := func(block string) {
+		t.Helper()
+		assert.True(t, strings.Contains(doc, block), "docs/vault-mock.md does not show:\n%s", block)
+	}
+
+	m := startMock(t)
+	u, err := url.Parse(m.baseURL)
+	require.NoError(t, err)
+	// The page starts vault-mock on port 4010.
+	printed := strings.ReplaceAll(strings.Join(m.lines, "\n"), u.Host, "127.0.0.1:4010")
+	shows("```\n" + printed + "\n```\n")
+
+	answers := func(steps ...func() string) string {
+		var out []string
+		for _, step := range steps {
+			out = append(out, step())
+		}
+		return "```json\n" + strings.Join(out, "\n") + "\n```\n"
+	}
+	control := func(method, path, body string) func() string {
+		return func() string {
+			_, answer := send(t, method, m.controlURL+path, "", body)
+			return strings.TrimSuffix(answer, "\n")
+		}
+	}
+
+	shows(answers(
+		control("POST", "/clock", `{"now":"2025-03-14T09:00:00Z"}`),
+		control("POST", "/users/alice/sessions", `{"id":"ses_laptop","ipAddress":"203.0.113.24","userAgent":"Mozilla/5.0 (Macintosh)"}`),
+	))
+	shows(answers(
+		control("POST", "/faults", `{"route":"DELETE /users/me/sessions/ses_laptop","status":503}`),
+		control("POST", "/faults", `{"sessionId":"ses_laptop","status":503,"retryAfter":"1"}`),
+	))
+	shows(answers(
+		func() string {
+			_, s := send(t, "GET", m.controlURL+"/sessions/ses_laptop", "", "")
+			token := strings.SplitN(strings.SplitN(s, `"token":"`, 2)[1], `"`, 2)[0]
+			shows("TOKEN=" + token + " ")
+			// What curl -s -A checkout-tests sends.
+			req, err := http.NewRequest(http.MethodDelete, m.baseURL+"/users/me/sessions/ses_laptop", nil)
+			require.NoError(t, err)
+			req.Header.Set("User-Agent", "checkout-tests")
+			req.Header.Set("Accept", "*/*")
+			req.Header.Set("Authorization", "Bearer "+token)
+			c := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+			resp, err := c.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			return strings.TrimSuffix(string(body), "\n")
+		},
+		control("GET", "/requests", ""),
+	))
+	assert.Equal(t, 0, m.stop(t))
+}
