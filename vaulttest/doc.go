@@ -10,8 +10,7 @@
 // checks the server's state afterwards:
 //
 //	func TestSignOutOtherDevices(t *testing.T) {
-//		srv := vaulttest.NewServer()
-//		defer srv.Close()
+//		srv := vaulttest.NewTestServer(t) // closed when the test ends
 //		devices := srv.SeedDemo(vaulttest.Demo{Sessions: 3}) // one user, three devices
 //
 //		client, err := vault.NewClient(vault.Configuration{
@@ -48,10 +47,12 @@
 //
 // Tests can seed state ([Server.AddUser], [Server.AddSession],
 // [Server.SeedDemo]), read it back ([Server.Session], [Server.Sessions]),
-// inspect the requests the server received ([Server.Requests]), move the
-// server's clock ([Server.SetNow], [Server.Advance]) and inject faults
-// ([Server.Faults]) such as error statuses, latency, connection resets
-// and malformed bodies:
+// change it as the user's other devices would ([Server.RevokeSession],
+// [Server.ExpireSession]), start over ([Server.Reset], with the seeds of
+// [WithSeed]), inspect the requests the server received
+// ([Server.Requests]), move the server's clock ([Server.SetNow],
+// [Server.Advance]) and inject faults ([Server.Faults]) such as error
+// statuses, latency, connection resets and malformed bodies:
 //
 //	srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 503, Count: 2})
 //
@@ -70,6 +71,11 @@
 // reset, so that the client cannot replay the request silently (see
 // [ResetBeforeResponse]).
 //
+// [WithControlAPI] serves the same actions as JSON over HTTP under
+// [ControlPath], for test suites in other languages: [Server.ControlURL]
+// is the URL to hand them.
+//
 // [Handler] holds the same logic without a listener, for mounting on an
-// http.Server of one's own; cmd/vault-mock serves it as a command.
+// http.Server of one's own; cmd/vault-mock serves it as a command, with
+// the control API.
 package vaulttest
