@@ -23,6 +23,7 @@ type Handler struct {
 
 	done      chan struct{}
 	closeOnce sync.Once
+	resetMu   sync.Mutex // held by Reset, so that resets do not interleave
 
 	mu       sync.Mutex
 	frozen   bool

@@ -65,7 +65,12 @@ func (h *Handler) ExpireSession(id string) (Session, bool) {
 // lets the clock follow WithClock's again. Generated session IDs,
 // tokens and request IDs start over, so that a seed makes the same
 // sessions as before. ConnectionCount and Close are not affected.
+//
+// Resets run one at a time. A request that arrives during a reset may
+// find the server between its empty state and its seeded one.
 func (h *Handler) Reset() {
+	h.resetMu.Lock()
+	defer h.resetMu.Unlock()
 	h.faults.Clear()
 	h.mu.Lock()
 	h.frozen = false

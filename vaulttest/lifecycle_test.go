@@ -3,6 +3,7 @@ package vaulttest_test
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -173,4 +174,28 @@ func TestResetWithoutSeedEmptiesTheServer(t *testing.T) {
 	again := srv.SeedDemo(vaulttest.Demo{})[0]
 	assert.Equal(t, me.ID, again.ID, "generated IDs start over")
 	assert.Equal(t, me.Token, again.Token)
+}
+
+func TestConcurrentResetsEndSeeded(t *testing.T) {
+	var first []string
+	srv := vaulttest.NewTestServer(t, vaulttest.WithSeed(func(h *vaulttest.Handler) {
+		demo := h.SeedDemo(vaulttest.Demo{UserID: "alice", Sessions: 2})
+		if first == nil {
+			first = []string{demo[0].ID, demo[1].ID}
+		}
+	}))
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv.Reset()
+		}()
+	}
+	wg.Wait()
+	var got []string
+	for _, s := range srv.Sessions("alice") {
+		got = append(got, s.ID)
+	}
+	assert.ElementsMatch(t, first, got, "one seed's sessions, with the first IDs")
 }

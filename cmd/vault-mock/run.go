@@ -90,13 +90,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // whose token is printed. A reset through the control API seeds the same
 // sessions, with the same IDs and tokens, and the same faults.
 func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.Session) {
-	var demo []vaulttest.Session
+	var first vaulttest.Session
+	seeded := false
 	seed := func(h *vaulttest.Handler) {
-		demo = h.SeedDemo(vaulttest.Demo{UserID: o.user, TenantID: o.tenant, TenantSlug: o.tenantSlug, Sessions: o.sessions})
+		demo := h.SeedDemo(vaulttest.Demo{UserID: o.user, TenantID: o.tenant, TenantSlug: o.tenantSlug, Sessions: o.sessions})
 		h.Faults().Add(o.faults()...)
+		if !seeded { // when the handler is made, before it serves
+			first, seeded = demo[0], true
+		}
 	}
 	h := vaulttest.NewHandler(append(o.handlerOptions(seed), vaulttest.WithLogger(logger))...)
-	return h, demo[0]
+	return h, first
 }
 
 // newServer returns the http.Server of h, with the flags' timeouts: an
