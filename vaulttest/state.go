@@ -249,47 +249,6 @@ func (h *Handler) unusedLocked(gen func(int) string, inUse func(string) bool) st
 	return v
 }
 
-// AddSessionlessToken adds a bearer token of the user with the given ID
-// that belongs to no session, such as the Vault server issues outside a
-// sign-in, adding the user without a tenant if it does not exist yet. It
-// returns the token, generated when token is empty. Such a token lists
-// the user's sessions with none current and never expires; in
-// DialectServer, logout-all answers it 400 "No active session". It
-// panics if userID is empty or the token is already in use.
-func (h *Handler) AddSessionlessToken(userID, token string) string {
-	tok, err := h.addSessionlessToken(userID, token)
-	if err != nil {
-		panic("vaulttest: AddSessionlessToken " + err.Error())
-	}
-	return tok
-}
-
-func (h *Handler) addSessionlessToken(userID, token string) (string, error) {
-	if userID == "" {
-		return "", fmt.Errorf("%w: an empty user ID", errInvalid)
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if token != "" && h.tokenInUseLocked(token) {
-		return "", fmt.Errorf("%w: the token is already in use", errConflict)
-	}
-	if _, ok := h.users[userID]; !ok {
-		h.users[userID] = &User{ID: userID}
-	}
-	if token == "" {
-		h.seq++
-		token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
-	}
-	h.sessionless[token] = userID
-	return token, nil
-}
-
-func (h *Handler) tokenInUseLocked(token string) bool {
-	_, session := h.tokens[token]
-	_, sessionless := h.sessionless[token]
-	return session || sessionless
-}
-
 // User returns the user with the given ID and whether it exists.
 func (h *Handler) User(id string) (User, bool) {
 	h.mu.Lock()
