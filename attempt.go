@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -64,12 +63,14 @@ func (k *call) settle(ctx context.Context, resp *http.Response, err error) attem
 func (k *call) decodeBody(ctx context.Context, resp *http.Response) error {
 	body := &k.body
 	body.reset(resp.Body, k.client.maxBody)
-	err := k.decode.decode(body)
+	k.json.reset(body)
+	err := k.decode.decode(&k.json)
+	k.json.release(body.read())
 	switch {
 	case err == nil:
 		k.result = nil
-	case errors.Is(err, ErrResponseTooLarge):
-		k.result = &opError{op: k.op.name, err: err}
+	case body.tooLarge != nil:
+		k.result = &opError{op: k.op.name, err: body.tooLarge}
 	case body.readErr != nil:
 		k.result = &opError{op: k.op.name, err: body.readErr}
 		if ctxErr := ctx.Err(); ctxErr != nil {

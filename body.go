@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -35,6 +34,7 @@ type limitedReader struct {
 	remaining int64
 	probe     [1]byte
 	readErr   error
+	tooLarge  error // the body went past limit
 }
 
 // reset makes l read r, up to limit bytes.
@@ -46,7 +46,8 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	if l.remaining <= 0 {
 		n, err := l.r.Read(l.probe[:])
 		if n > 0 {
-			return 0, fmt.Errorf("%w: more than MaxResponseBytes (%d bytes)", ErrResponseTooLarge, l.limit)
+			l.tooLarge = fmt.Errorf("%w: more than MaxResponseBytes (%d bytes)", ErrResponseTooLarge, l.limit)
+			return 0, l.tooLarge
 		}
 		return 0, l.transportError(err)
 	}
@@ -57,6 +58,9 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	l.remaining -= int64(n)
 	return n, l.transportError(err)
 }
+
+// read returns how many bytes of the body were read.
+func (l *limitedReader) read() int64 { return l.limit - l.remaining }
 
 func (l *limitedReader) transportError(err error) error {
 	if err != nil && err != io.EOF {
@@ -134,21 +138,6 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 		e.Body = excerpt(string(data))
 	}
 	return e, lost
-}
-
-// parseErrorEnvelope parses the API's {"error":{...}} body. It fails for
-// anything else, including an envelope with neither code nor message.
-func parseErrorEnvelope(data []byte) (ErrorResponseError, bool) {
-	var env struct {
-		Error *ErrorResponseError `json:"error"`
-	}
-	if err := json.Unmarshal(data, &env); err != nil || env.Error == nil {
-		return ErrorResponseError{}, false
-	}
-	if env.Error.Code == "" && env.Error.Message == "" {
-		return ErrorResponseError{}, false
-	}
-	return *env.Error, true
 }
 
 // excerpt returns the start of s on one line, in valid UTF-8 and without

@@ -31,6 +31,7 @@ type call struct {
 	rc     retryablehttp.Client
 	req    retryablehttp.Request
 	body   limitedReader    // the 2xx body being decoded
+	json   jsonReader       // reads body, its buffers kept from call to call
 	drain  io.LimitedReader // what discard drops
 
 	op         operation
@@ -50,7 +51,7 @@ type call struct {
 
 // decoder decodes a 2xx body into the result of an operation.
 type decoder interface {
-	decode(io.Reader) error
+	decode(*jsonReader) error
 }
 
 func newCall(c *Client) *call {

@@ -1,10 +1,8 @@
 package vault
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 )
 
 // The body of ListSessions comes in two forms, and decodeSessionList reads
@@ -15,13 +13,12 @@ import (
 //     limits, {"sessions":[...],"currentSessions":4,"maxSessions":5,
 //     "warning":"near_limit"}.
 //
-// Either way the sessions are decoded one element at a time, so that a
-// long list is never held twice in memory (json.Decoder.Decode would
-// buffer the whole array before decoding it). Any other JSON, such as an
-// object without a "sessions" array or with "sessions": null, is an
-// error, never an empty list, and so is a second "sessions" member. The
-// member names of the object form are matched exactly; when a limit
-// appears twice, the last one counts, as with encoding/json.
+// Either way the sessions are read as the body streams in, so that a long
+// list is never held twice in memory: the reader's buffer holds a few
+// kilobytes of the body at a time. Any other JSON, such as an object
+// without a "sessions" array or with "sessions": null, is an error, never
+// an empty list. The member names of the object form are matched
+// exactly. jsonread.go says how values are read.
 
 // Member names of the Vault server's object form of the list.
 const (
@@ -33,77 +30,73 @@ const (
 
 // decodeSessionList decodes the body of ListSessions. The limits are zero
 // after the array form.
-func decodeSessionList(r io.Reader) ([]SessionResponse, SessionLimits, error) {
-	dec := json.NewDecoder(r)
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, SessionLimits{}, err
-	}
+func decodeSessionList(r *jsonReader) ([]SessionResponse, SessionLimits, error) {
 	var sessions []SessionResponse
 	var limits SessionLimits
-	switch tok {
-	case json.Delim('['):
-		sessions, err = decodeSessionArray(dec)
-	case json.Delim('{'):
-		sessions, limits, err = decodeSessionObject(dec)
+	var err error
+	switch k := r.kind(); k {
+	case '[':
+		sessions, err = r.readSessionArray()
+	case '{':
+		sessions, limits, err = r.readSessionObject()
+	case 0: // no value, or a malformed one
+		err = r.delim()
 	default:
-		err = fmt.Errorf(`expected a JSON array of sessions or an object with a "sessions" array, got %s`, describeToken(tok))
+		err = fmt.Errorf(`expected a JSON array of sessions or an object with a "sessions" array, got %s`, describeKind(k))
+	}
+	if err == nil {
+		err = r.end()
 	}
 	if err != nil {
-		return nil, SessionLimits{}, err
-	}
-	if err := expectEnd(dec); err != nil {
 		return nil, SessionLimits{}, err
 	}
 	return sessions, limits, nil
 }
 
-// decodeSessionObject decodes the members of the object form, its '{'
-// already read, up to and including its '}'.
-func decodeSessionObject(dec *json.Decoder) ([]SessionResponse, SessionLimits, error) {
+// readSessionObject reads the object form of the list.
+func (r *jsonReader) readSessionObject() ([]SessionResponse, SessionLimits, error) {
+	if err := r.delim(); err != nil {
+		return nil, SessionLimits{}, err
+	}
 	var sessions []SessionResponse // nil until the member is read
 	var limits SessionLimits
-	for dec.More() {
-		tok, err := dec.Token()
+	for r.more() {
+		name, err := r.name()
 		if err != nil {
 			return nil, SessionLimits{}, err
 		}
-		name, _ := tok.(string) // inside an object, Token returns names as strings
-		switch name {
+		member := memberName(name)
+		switch member {
 		case memberSessions:
-			if sessions != nil {
-				// Which of two lists is meant? Refuse to guess.
-				return nil, SessionLimits{}, errors.New(`member "sessions" appears twice`)
+			// The reader refuses a second "sessions": which list is meant?
+			switch k := r.kind(); k {
+			case '[':
+			case 0:
+				return nil, SessionLimits{}, r.delim()
+			default:
+				return nil, SessionLimits{}, fmt.Errorf(`expected "sessions" to be a JSON array, got %s`, describeKind(k))
 			}
-			tok, err := dec.Token()
+			sessions, err = r.readSessionArray()
 			if err != nil {
 				return nil, SessionLimits{}, err
 			}
-			if tok != json.Delim('[') {
-				return nil, SessionLimits{}, fmt.Errorf(`expected "sessions" to be a JSON array, got %s`, describeToken(tok))
-			}
-			if sessions, err = decodeSessionArray(dec); err != nil {
-				return nil, SessionLimits{}, err
-			}
 		case memberCurrentSessions:
-			err = decodeMember(dec, name, &limits.Current)
+			err = r.readInt(&limits.Current)
 		case memberMaxSessions:
-			err = decodeMember(dec, name, &limits.Max)
+			err = r.readInt(&limits.Max)
 		case memberWarning:
-			var warning *string // null is no warning
-			err = decodeMember(dec, name, &warning)
-			if warning != nil {
-				limits.Warning = *warning
-			}
+			err = r.readString(&limits.Warning) // null is no warning
 		default:
 			// A member a newer server added: read past it.
-			err = decodeMember(dec, name, new(json.RawMessage))
+			if err := r.skip(); err != nil {
+				return nil, SessionLimits{}, err
+			}
 		}
 		if err != nil {
-			return nil, SessionLimits{}, err
+			return nil, SessionLimits{}, fmt.Errorf("member %q: %w", member, err)
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
+	if err := r.delim(); err != nil { // the closing '}'
 		return nil, SessionLimits{}, err
 	}
 	if sessions == nil {
@@ -112,156 +105,140 @@ func decodeSessionObject(dec *json.Decoder) ([]SessionResponse, SessionLimits, e
 	return sessions, limits, nil
 }
 
-// decodeMember decodes the value of one member of the object form into v.
-func decodeMember(dec *json.Decoder, name string, v any) error {
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("member %q: %w", name, err)
+// memberName returns the member of the object form that name is, or "".
+func memberName(name []byte) string {
+	switch string(name) {
+	case memberSessions:
+		return memberSessions
+	case memberCurrentSessions:
+		return memberCurrentSessions
+	case memberMaxSessions:
+		return memberMaxSessions
+	case memberWarning:
+		return memberWarning
 	}
-	return nil
+	return ""
 }
 
-// decodeSessionArray decodes the elements of an array of sessions, its
-// '[' already read, up to and including its ']'. The result is never nil.
-func decodeSessionArray(dec *json.Decoder) ([]SessionResponse, error) {
+// readSessionArray reads an array of sessions. The result is never nil.
+func (r *jsonReader) readSessionArray() ([]SessionResponse, error) {
+	if err := r.delim(); err != nil { // the '['
+		return nil, err
+	}
 	sessions := make([]SessionResponse, 0, 8)
-	var wire sessionWire // one for the list: Decode makes it escape
-	for dec.More() {
+	for r.more() {
 		sessions = append(sessions, SessionResponse{})
 		s := &sessions[len(sessions)-1]
-		wire = sessionWire{SessionResponse: s}
-		if err := dec.Decode(&wire); err != nil {
+		if err := r.readSession(s); err != nil {
 			return nil, fmt.Errorf("session %d: %w", len(sessions)-1, err)
 		}
-		s.DeviceInfo = wire.DeviceInfo.info
 		if s.ID == "" {
 			return nil, fmt.Errorf("session %d has no id", len(sessions)-1)
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing ']'
+	if err := r.delim(); err != nil { // the closing ']'
 		return nil, err
 	}
 	return sessions, nil
 }
 
-// sessionWire decodes one session of the list into SessionResponse, but
-// for its deviceInfo, which goes through deviceInfoWire: its DeviceInfo
-// field, being less deeply nested, takes the member from the embedded one.
-type sessionWire struct {
-	*SessionResponse
-	DeviceInfo deviceInfoWire `json:"deviceInfo"`
-}
-
-// deviceInfoWire decodes a session's deviceInfo, which the Vault server
-// fills with free-form JSON. A value that is not an object leaves the
-// session without a device description, as null does, instead of failing
-// the whole list.
-type deviceInfoWire struct {
-	info *DeviceInfoResponse
-}
-
-func (w *deviceInfoWire) UnmarshalJSON(data []byte) error {
-	if len(data) == 0 || data[0] != '{' {
-		w.info = nil
-		return nil
-	}
-	w.info = new(DeviceInfoResponse)
-	return w.info.UnmarshalJSON(data)
-}
-
-// Member names of DeviceInfoResponse's typed fields.
+// Fields of SessionResponse, in the order of sessionMembers.
 const (
-	memberDeviceType = "deviceType"
-	memberOS         = "os"
-	memberBrowser    = "browser"
-	memberIsMobile   = "isMobile"
+	fieldID = iota
+	fieldIPAddress
+	fieldUserAgent
+	fieldDeviceInfo
+	fieldMFAVerified
+	fieldCreatedAt
+	fieldLastActivityAt
+	fieldExpiresAt
+	fieldCurrent
 )
 
-// UnmarshalJSON decodes a deviceInfo object. The members deviceType, os,
-// browser and isMobile, matched exactly, fill the typed fields when their
-// value is of the field's JSON type (a string, or a boolean for isMobile);
-// null leaves a field zero. Every other member, and a typed one holding
-// another type of value, goes to Extra as encoding/json decodes into any.
-// Extra is nil when nothing goes to it. A value that is not an object is
-// an error; ListSessions does not fail on one but sets the session's
-// DeviceInfo to nil.
-func (d *DeviceInfoResponse) UnmarshalJSON(data []byte) error {
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
+// sessionMembers are the member names of a session, for matching without
+// regard to case.
+var sessionMembers = []string{"id", "ipAddress", "userAgent", "deviceInfo", "mfaVerified", "createdAt", "lastActivityAt", "expiresAt", "current"}
+
+// sessionField returns the field of SessionResponse the member name
+// fills, or -1.
+func sessionField(name []byte) int {
+	switch string(name) {
+	case "id":
+		return fieldID
+	case "ipAddress":
+		return fieldIPAddress
+	case "userAgent":
+		return fieldUserAgent
+	case "deviceInfo":
+		return fieldDeviceInfo
+	case "mfaVerified":
+		return fieldMFAVerified
+	case "createdAt":
+		return fieldCreatedAt
+	case "lastActivityAt":
+		return fieldLastActivityAt
+	case "expiresAt":
+		return fieldExpiresAt
+	case "current":
+		return fieldCurrent
+	}
+	return matchFold(name, sessionMembers)
+}
+
+// readSession reads one session into s, which is zero. A null leaves it
+// zero, so that it fails for want of an id.
+func (r *jsonReader) readSession(s *SessionResponse) error {
+	switch k := r.kind(); k {
+	case '{':
+	case 'n':
+		_, err := r.value()
+		return err
+	default:
+		if err := r.skip(); err != nil {
+			return err
+		}
+		return typeError("a JSON object", k)
+	}
+	if err := r.delim(); err != nil {
 		return err
 	}
-	if v == nil { // null, which leaves d as it is, as for any struct
-		return nil
+	for r.more() {
+		name, err := r.name()
+		if err != nil {
+			return err
+		}
+		field := sessionField(name)
+		switch field {
+		case fieldID:
+			err = r.readString(&s.ID)
+		case fieldIPAddress:
+			err = r.readOptionalString(&s.IPAddress)
+		case fieldUserAgent:
+			err = r.readOptionalString(&s.UserAgent)
+		case fieldDeviceInfo:
+			s.DeviceInfo, err = r.readSessionDeviceInfo()
+		case fieldMFAVerified:
+			err = r.readBool(&s.MFAVerified)
+		case fieldCreatedAt:
+			err = r.readTime(&s.CreatedAt)
+		case fieldLastActivityAt:
+			err = r.readTime(&s.LastActivityAt)
+		case fieldExpiresAt:
+			err = r.readTime(&s.ExpiresAt)
+		case fieldCurrent:
+			err = r.readBool(&s.Current)
+		default:
+			// A member a newer server added: read past it. An error
+			// here is jsontext's, which says where it is.
+			if err := r.skip(); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("member %q: %w", sessionMembers[field], err)
+		}
 	}
-	members, ok := v.(map[string]any)
-	if !ok {
-		return fmt.Errorf("deviceInfo: expected a JSON object, got %s", describeValue(v))
-	}
-	*d = DeviceInfoResponse{}
-	if v, ok := typedMember[string](members, memberDeviceType); ok {
-		d.DeviceType = DeviceType(v)
-	}
-	d.OS, _ = typedMember[string](members, memberOS)
-	d.Browser, _ = typedMember[string](members, memberBrowser)
-	d.IsMobile, _ = typedMember[bool](members, memberIsMobile)
-	if len(members) > 0 {
-		d.Extra = members
-	}
-	return nil
-}
-
-// typedMember takes the member name out of members when its value is a T
-// or null, and returns the value.
-func typedMember[T any](members map[string]any, name string) (T, bool) {
-	var zero T
-	raw, present := members[name]
-	if !present {
-		return zero, false
-	}
-	if raw == nil {
-		delete(members, name)
-		return zero, false
-	}
-	v, ok := raw.(T)
-	if ok {
-		delete(members, name)
-	}
-	return v, ok
-}
-
-// MarshalJSON encodes the typed fields under their member names and the
-// members of Extra beside them. A member of Extra named like a typed
-// field stands in for that field when the field is zero, as it does after
-// UnmarshalJSON kept a value of another type there; otherwise the typed
-// field wins. What MarshalJSON writes, UnmarshalJSON reads back unchanged.
-func (d DeviceInfoResponse) MarshalJSON() ([]byte, error) {
-	type typed struct {
-		DeviceType DeviceType `json:"deviceType"`
-		OS         string     `json:"os"`
-		Browser    string     `json:"browser"`
-		IsMobile   bool       `json:"isMobile"`
-	}
-	if len(d.Extra) == 0 {
-		return json.Marshal(typed{d.DeviceType, d.OS, d.Browser, d.IsMobile})
-	}
-	members := make(map[string]any, len(d.Extra)+4)
-	for name, v := range d.Extra {
-		members[name] = v
-	}
-	setTyped(members, memberDeviceType, d.DeviceType)
-	setTyped(members, memberOS, d.OS)
-	setTyped(members, memberBrowser, d.Browser)
-	setTyped(members, memberIsMobile, d.IsMobile)
-	return json.Marshal(members)
-}
-
-// setTyped sets the member name to the value of a typed field, unless the
-// field is zero and members already has the name.
-func setTyped[T comparable](members map[string]any, name string, v T) {
-	var zero T
-	if _, taken := members[name]; taken && v == zero {
-		return
-	}
-	members[name] = v
+	return r.delim()
 }
 
 // sessionList is the decoder of ListSessions. limitsDst, when not nil, is
@@ -272,7 +249,7 @@ type sessionList struct {
 	limitsDst *SessionLimits
 }
 
-func (l *sessionList) decode(r io.Reader) (err error) {
+func (l *sessionList) decode(r *jsonReader) (err error) {
 	l.sessions, l.limits, err = decodeSessionList(r)
 	return err
 }
@@ -281,70 +258,60 @@ func (l *sessionList) decode(r io.Reader) (err error) {
 // MessageResponse.
 type messageBody MessageResponse
 
-func (m *messageBody) decode(r io.Reader) error {
+func (m *messageBody) decode(r *jsonReader) error {
 	return decodeMessageInto(r, (*MessageResponse)(m))
 }
 
-// decodeMessage decodes a MessageResponse, which must have its message.
-func decodeMessage(r io.Reader) (*MessageResponse, error) {
-	msg := new(MessageResponse)
-	if err := decodeMessageInto(r, msg); err != nil {
-		return nil, err
-	}
-	return msg, nil
-}
+// messageMembers is the member name of a MessageResponse, for matching
+// without regard to case.
+var messageMembers = []string{"message"}
 
-func decodeMessageInto(r io.Reader, msg *MessageResponse) error {
-	dec := json.NewDecoder(r)
-	var wire struct {
-		Message *string `json:"message"`
+// decodeMessageInto decodes a MessageResponse, which must have its
+// message.
+func decodeMessageInto(r *jsonReader, msg *MessageResponse) error {
+	var message string
+	found := false // a "message" string, not null
+	switch k := r.kind(); k {
+	case '{':
+		if err := r.delim(); err != nil {
+			return err
+		}
+		for r.more() {
+			name, err := r.name()
+			if err != nil {
+				return err
+			}
+			if string(name) != "message" && matchFold(name, messageMembers) != 0 {
+				if err := r.skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			if found, err = r.readNullableString(&message); err != nil {
+				return fmt.Errorf(`member "message": %w`, err)
+			}
+		}
+		if err := r.delim(); err != nil {
+			return err
+		}
+	case 'n': // null, as for any struct, leaves the message out
+		if _, err := r.value(); err != nil {
+			return err
+		}
+	case 0:
+		return r.delim()
+	default:
+		if err := r.skip(); err != nil {
+			return err
+		}
+		return typeError(`a JSON object with a "message" string`, k)
 	}
-	if err := dec.Decode(&wire); err != nil {
-		return err
-	}
-	if wire.Message == nil {
+	if !found {
 		return errors.New(`expected a JSON object with a "message" string`)
 	}
-	if err := expectEnd(dec); err != nil {
+	if err := r.end(); err != nil {
 		return err
 	}
-	msg.Message = *wire.Message
+	msg.Message = message
 	return nil
-}
-
-// expectEnd fails if anything but white space follows the JSON value.
-func expectEnd(dec *json.Decoder) error {
-	if _, err := dec.Token(); err != io.EOF {
-		if err == nil {
-			return errors.New("unexpected data after the JSON value")
-		}
-		return err
-	}
-	return nil
-}
-
-func describeToken(tok json.Token) string {
-	if d, ok := tok.(json.Delim); ok {
-		return "'" + d.String() + "'"
-	}
-	return describeValue(tok)
-}
-
-// describeValue names the JSON type of a value decoded into any, or of a
-// token other than a delimiter.
-func describeValue(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case bool:
-		return "a boolean"
-	default:
-		return "a number"
-	}
 }

@@ -2,7 +2,6 @@ package vault_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -214,7 +214,7 @@ func TestFaultMatrixMalformedBodies(t *testing.T) {
 		{name: "HTML page with 200", faults: times(1, vaulttest.Fault{Action: vaulttest.HTMLBody}), attempts: 1, maxElapsed: 3 * time.Second,
 			check: func(t *testing.T, f *fixture, op operation, err error) {
 				decodeErr := wantDecodeError(t, op, err, "text/html; charset=utf-8")
-				var syntaxErr *json.SyntaxError
+				var syntaxErr *jsontext.SyntacticError
 				assert.ErrorAs(t, decodeErr, &syntaxErr)
 			}},
 	})

@@ -93,7 +93,7 @@ func FuzzDecodeSessions(f *testing.F) {
 	f.Add([]byte(`{"currentSessions":1}`))
 	f.Add([]byte(`[{"id":"s","deviceInfo":"Chrome"}]`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		sessions, limits, err := decodeSessionList(bytes.NewReader(body))
+		sessions, limits, err := decodeSessionsFrom(bytes.NewReader(body))
 		if err != nil {
 			if sessions != nil || limits != (SessionLimits{}) {
 				t.Fatal("sessions or limits with an error")
@@ -114,7 +114,7 @@ func FuzzDecodeSessions(f *testing.F) {
 			}
 			// The object form holding the same array decodes to the same
 			// sessions.
-			wrapped, _, err := decodeSessionList(bytes.NewReader([]byte(`{"sessions":` + string(body) + `}`)))
+			wrapped, _, err := decodeSessionsFrom(bytes.NewReader([]byte(`{"sessions":` + string(body) + `}`)))
 			if err != nil {
 				t.Fatalf("the array decodes, the object holding it does not: %v", err)
 			}
@@ -168,7 +168,7 @@ func FuzzDecodeMessage(f *testing.F) {
 	f.Add([]byte(`{"message":null}`))
 	f.Add([]byte(`"x"`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		msg, err := decodeMessage(bytes.NewReader(body))
+		msg, err := decodeMessageFrom(bytes.NewReader(body))
 		if (err == nil) == (msg == nil) {
 			t.Fatalf("message %v with error %v", msg, err)
 		}

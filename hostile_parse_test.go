@@ -49,7 +49,7 @@ func TestHostileDeeplyNestedJSON(t *testing.T) {
 				require.ErrorAs(t, err, &decodeErr)
 				assert.Equal(t, http.StatusOK, decodeErr.StatusCode)
 				assert.Equal(t, op.name, decodeErr.Operation)
-				assert.Contains(t, err.Error(), "exceeded max depth", "encoding/json's nesting limit stops it")
+				assert.Contains(t, err.Error(), "exceeded max depth", "the JSON reader's nesting limit stops it")
 				assert.EqualValues(t, 1, h.requests.Load())
 				h.assertHandlersEnd(t)
 			})
