@@ -106,6 +106,44 @@ func mustTime(s string) time.Time {
 	return t
 }
 
+// serverDialectSessions returns the sessions of realisticSessions as the
+// Vault server describes their devices: in free-form members, all of
+// which land in Extra.
+func serverDialectSessions(n int) []SessionResponse {
+	devices := []map[string]any{
+		{"oauth_provider": "google", "hosted": true},
+		{"auth_method": "webauthn", "credential_id": "cred_q4Rk2TzY8wLm"},
+		{"is_impersonation": true, "impersonator_id": "usr_support_7", "impersonation_reason": "Ticket 4821: cannot sign in"},
+	}
+	sessions := realisticSessions(n)
+	for i := range sessions {
+		if sessions[i].DeviceInfo != nil {
+			sessions[i].DeviceInfo = &DeviceInfoResponse{Extra: devices[i%len(devices)]}
+		}
+	}
+	return sessions
+}
+
+// serverDialectList is the body of a list in the Vault server's object
+// form.
+type serverDialectList struct {
+	Sessions        []SessionResponse `json:"sessions"`
+	CurrentSessions int               `json:"currentSessions"`
+	MaxSessions     int               `json:"maxSessions"`
+	Warning         *string           `json:"warning"`
+}
+
+// encodeServerDialect encodes n sessions in the Vault server's object
+// form, with the free-form deviceInfo of serverDialectSessions.
+func encodeServerDialect(tb testing.TB, n int) []byte {
+	tb.Helper()
+	body, err := json.Marshal(serverDialectList{Sessions: serverDialectSessions(n), CurrentSessions: n, MaxSessions: n + 5})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return body
+}
+
 func encodeSessions(tb testing.TB, n int) []byte {
 	tb.Helper()
 	body, err := json.Marshal(realisticSessions(n))
@@ -177,6 +215,12 @@ func (b *baseline) listSessions(ctx context.Context) ([]SessionResponse, error) 
 	return sessions, err
 }
 
+func (b *baseline) listServerDialect(ctx context.Context) ([]SessionResponse, error) {
+	var list serverDialectList
+	err := b.send(ctx, http.MethodGet, sessionsPath, &list)
+	return list.Sessions, err
+}
+
 func (b *baseline) message(ctx context.Context, path string) (*MessageResponse, error) {
 	var msg MessageResponse
 	if err := b.send(ctx, http.MethodDelete, path, &msg); err != nil {
@@ -190,12 +234,20 @@ func (b *baseline) message(ctx context.Context, path string) (*MessageResponse, 
 type benchOp struct {
 	sdk      func(context.Context, *Client) error
 	baseline func(context.Context, *baseline) error
+	// list encodes the body the server lists sessions with:
+	// encodeSessions when nil.
+	list func(testing.TB, int) []byte
 }
 
 var benchOps = map[string]benchOp{
 	"ListSessions": {
 		sdk:      func(ctx context.Context, c *Client) error { _, err := c.Sessions.ListSessions(ctx); return err },
 		baseline: func(ctx context.Context, b *baseline) error { _, err := b.listSessions(ctx); return err },
+	},
+	"ListSessionsServerDialect": {
+		sdk:      func(ctx context.Context, c *Client) error { _, err := c.Sessions.ListSessions(ctx); return err },
+		baseline: func(ctx context.Context, b *baseline) error { _, err := b.listServerDialect(ctx); return err },
+		list:     encodeServerDialect,
 	},
 	"LogoutAllSessions": {
 		sdk:      func(ctx context.Context, c *Client) error { _, err := c.Sessions.LogoutAllSessions(ctx); return err },
@@ -217,9 +269,22 @@ func BenchmarkListSessions(b *testing.B)      { benchmarkOp(b, "ListSessions") }
 func BenchmarkLogoutAllSessions(b *testing.B) { benchmarkOp(b, "LogoutAllSessions") }
 func BenchmarkRevokeSession(b *testing.B)     { benchmarkOp(b, "RevokeSession") }
 
+// BenchmarkListSessionsServerDialect lists the sessions in the Vault
+// server's object form, their devices described in free-form members
+// that land in DeviceInfoResponse.Extra.
+func BenchmarkListSessionsServerDialect(b *testing.B) { benchmarkOp(b, "ListSessionsServerDialect") }
+
+// listBody returns the body op's server lists sessions with.
+func (op benchOp) listBody(tb testing.TB) []byte {
+	if op.list != nil {
+		return op.list(tb, benchSessions)
+	}
+	return encodeSessions(tb, benchSessions)
+}
+
 func benchmarkOp(b *testing.B, name string) {
 	op := benchOps[name]
-	s := newFixedServer(b, encodeSessions(b, benchSessions), nil)
+	s := newFixedServer(b, op.listBody(b), nil)
 	ctx := context.Background()
 	sdk := func(b *testing.B) {
 		c := benchClient(b, s)

@@ -48,8 +48,9 @@ func runPerSession(b *testing.B, n int, call func() error) {
 
 // TestListSessionsPeakHeap lists 100,000 sessions, in the spec's array
 // and in the Vault server's object form, and checks that the heap never
-// holds much more than the decoded list: no copy of the whole body sits
-// beside it while it is decoded.
+// holds more than 1.5 times the decoded list: no copy of the whole body
+// sits beside it while it is decoded. What the peak holds beyond the
+// list is mostly the slice of sessions before its last growth.
 func TestListSessionsPeakHeap(t *testing.T) {
 	const n = 100_000
 	if testing.Short() {
@@ -69,7 +70,7 @@ func TestListSessionsPeakHeap(t *testing.T) {
 			}, func() { runtime.KeepAlive(sessions) })
 			require.Len(t, sessions, n)
 			t.Logf("decoded list %d KiB, peak heap %d KiB (%.2fx)", decoded>>10, peak>>10, float64(peak)/float64(decoded))
-			assert.LessOrEqual(t, float64(peak), 2*float64(decoded), "peak heap against the decoded list")
+			assert.LessOrEqual(t, float64(peak), 1.5*float64(decoded), "peak heap against the decoded list")
 		})
 	}
 }
