@@ -20,7 +20,7 @@ func BenchmarkDecodeSessions(b *testing.B) {
 		{"server", encodeServerDialect(b, benchSessions), func() any { return new(serverDialectList) }},
 	}
 	for _, tt := range bodies {
-		b.Run(tt.name+"/SDK", func(b *testing.B) {
+		sdk := func(b *testing.B) {
 			var r jsonReader
 			src := bytes.NewReader(nil)
 			b.ReportAllocs()
@@ -31,14 +31,15 @@ func BenchmarkDecodeSessions(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-		})
-		b.Run(tt.name+"/EncodingJSON", func(b *testing.B) {
+		}
+		encodingJSON := func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if err := json.NewDecoder(bytes.NewReader(tt.body)).Decode(tt.into()); err != nil {
 					b.Fatal(err)
 				}
 			}
-		})
+		}
+		b.Run(tt.name, func(b *testing.B) { takeTurns(b, "SDK", sdk, "EncodingJSON", encodingJSON) })
 	}
 }
