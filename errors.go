@@ -170,7 +170,10 @@ type DecodeError struct {
 	StatusCode int
 	// ContentType is the response's Content-Type header.
 	ContentType string
-	// Err is the underlying decoding error.
+	// Err is the underlying decoding error, such as the
+	// *jsontext.SyntacticError (of github.com/go-json-experiment/json)
+	// of a body that is not JSON, which wraps io.ErrUnexpectedEOF when
+	// the body was cut short.
 	Err error
 }
 
