@@ -1,11 +1,13 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -221,4 +223,32 @@ func TestWithSessionLimits(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, stale, limits)
 	})
+}
+
+func TestDecodeBodyArrivingByteByByte(t *testing.T) {
+	// A body that arrives in small pieces makes the reader move its
+	// buffer between a member's name and its value: names must be read
+	// before that.
+	bodies := map[string][]byte{
+		"the spec's list":          encodeSessions(t, 20),
+		"the server's list":        encodeServerDialect(t, 20),
+		"free-form deviceInfo":     []byte(`[{"id":"s1","deviceInfo":{"0":"","oauth_provider":"google","os":{"name":"macOS"},"geo":{"country":"NZ"}}}]`),
+		"escaped member names":     []byte(`[{"\u0069d":"s1","deviceInfo":{"\u006fauth":"x","o\u0073":"iOS"}}]`),
+		"names in another case":    []byte(`[{"ID":"s1","DeviceInfo":{"OS":"iOS"},"IPADDRESS":"203.0.113.9"}]`),
+		"the object form's limits": []byte(`{"warning":"near_limit","maxSessions":5,"currentSessions":4,"sessions":[{"id":"s1"}]}`),
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			whole, wholeLimits, err := decodeSessionsFrom(bytes.NewReader(body))
+			require.NoError(t, err)
+			pieces, pieceLimits, err := decodeSessionsFrom(iotest.OneByteReader(bytes.NewReader(body)))
+			require.NoError(t, err)
+			assert.Equal(t, whole, pieces)
+			assert.Equal(t, wholeLimits, pieceLimits)
+			want, wantLimits, err := referenceSessionList(body)
+			require.NoError(t, err)
+			assert.Equal(t, want, pieces)
+			assert.Equal(t, wantLimits, pieceLimits)
+		})
+	}
 }

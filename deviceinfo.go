@@ -43,8 +43,13 @@ func (r *jsonReader) readDeviceInfo(d *DeviceInfoResponse) error {
 		if err != nil {
 			return err
 		}
-		member := typedDeviceMember(name) // empty for a member without a field
+		member := typedDeviceMember(name)
 		typed := member != ""
+		if !typed {
+			// Copied before the next peek or read, which may move the
+			// reader's buffer under name.
+			member = string(name)
+		}
 		switch k := r.kind(); {
 		case !typed:
 		case k == 'n':
@@ -61,7 +66,6 @@ func (r *jsonReader) readDeviceInfo(d *DeviceInfoResponse) error {
 			typed = false
 		}
 		if !typed {
-			member = string(name) // before the next read reuses name's bytes
 			var v any
 			if v, err = r.readAny(); err == nil {
 				if d.Extra == nil {

@@ -93,7 +93,7 @@ func (r *jsonReader) end() error {
 }
 
 // name reads the name of an object member, unescaped. It is valid until
-// the next read.
+// the next peek or read, which may move the reader's buffer.
 func (r *jsonReader) name() ([]byte, error) {
 	v, err := r.dec.ReadValue()
 	if err != nil {
