@@ -1,6 +1,6 @@
 module github.com/vault-dev/vault-go/internal/contracttest
 
-go 1.23
+go 1.26
 
 require (
 	github.com/getkin/kin-openapi v0.135.0
@@ -11,6 +11,7 @@ require (
 
 require (
 	github.com/davecgh/go-spew v1.1.1 // indirect
+	github.com/go-json-experiment/json v1.27.2 // indirect
 	github.com/go-openapi/jsonpointer v0.21.0 // indirect
 	github.com/go-openapi/swag v0.23.0 // indirect
 	github.com/google/go-querystring v1.2.0 // indirect
