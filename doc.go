@@ -2,7 +2,7 @@
 // user-management service: list a user's sessions, sign one device out,
 // sign out of every other device, or sign out everywhere.
 //
-// Install it with go get github.com/vault-dev/vault-go (Go 1.23 or newer)
+// Install it with go get github.com/vault-dev/vault-go (Go 1.26 or newer)
 // and make a first call:
 //
 //	package main
