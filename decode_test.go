@@ -153,12 +153,14 @@ func TestDeviceInfoResponseJSON(t *testing.T) {
 	}{
 		{"the spec's members only", DeviceInfoResponse{DeviceType: DeviceTypeTablet, OS: "iPadOS"},
 			`{"deviceType":"tablet","os":"iPadOS","browser":"","isMobile":false}`},
-		{"with Extra", DeviceInfoResponse{Browser: "Chrome", Extra: map[string]any{"oauth_provider": "google"}},
-			`{"browser":"Chrome","deviceType":"","isMobile":false,"oauth_provider":"google","os":""}`},
+		{"with Extra: only the typed fields that are set", DeviceInfoResponse{Browser: "Chrome", Extra: map[string]any{"oauth_provider": "google"}},
+			`{"browser":"Chrome","oauth_provider":"google"}`},
+		{"free-form, as the Vault server sends it", DeviceInfoResponse{Extra: map[string]any{"oauth_provider": "google", "hosted": true}},
+			`{"hosted":true,"oauth_provider":"google"}`},
 		{"a typed field wins over Extra", DeviceInfoResponse{OS: "macOS", Extra: map[string]any{"os": "Linux"}},
-			`{"browser":"","deviceType":"","isMobile":false,"os":"macOS"}`},
+			`{"os":"macOS"}`},
 		{"Extra stands in for a zero typed field", DeviceInfoResponse{Extra: map[string]any{"os": map[string]any{"name": "macOS"}, "isMobile": "no"}},
-			`{"browser":"","deviceType":"","isMobile":"no","os":{"name":"macOS"}}`},
+			`{"isMobile":"no","os":{"name":"macOS"}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

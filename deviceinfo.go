@@ -153,11 +153,15 @@ func (d *DeviceInfoResponse) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// MarshalJSON encodes the typed fields under their member names and the
-// members of Extra beside them. A member of Extra named like a typed
-// field stands in for that field when the field is zero, as it does after
-// UnmarshalJSON kept a value of another type there; otherwise the typed
-// field wins. What MarshalJSON writes, UnmarshalJSON reads back unchanged.
+// MarshalJSON encodes the typed fields under their member names. With
+// Extra set, it writes the members of Extra and, beside them, only the
+// typed fields that are not zero: a free-form deviceInfo, such as the
+// Vault server's {"oauth_provider":"google"}, is written as it came, not
+// with four empty members it never had. A member of Extra named like a
+// typed field stands in for that field when the field is zero, as it does
+// after UnmarshalJSON kept a value of another type there; otherwise the
+// typed field wins. What MarshalJSON writes, UnmarshalJSON reads back
+// unchanged.
 func (d DeviceInfoResponse) MarshalJSON() ([]byte, error) {
 	type typed struct {
 		DeviceType DeviceType `json:"deviceType"`
@@ -179,12 +183,11 @@ func (d DeviceInfoResponse) MarshalJSON() ([]byte, error) {
 	return json.Marshal(members)
 }
 
-// setTyped sets the member name to the value of a typed field, unless the
-// field is zero and members already has the name.
+// setTyped sets the member name to the value of a typed field that is
+// not zero.
 func setTyped[T comparable](members map[string]any, name string, v T) {
 	var zero T
-	if _, taken := members[name]; taken && v == zero {
-		return
+	if v != zero {
+		members[name] = v
 	}
-	members[name] = v
 }
