@@ -20,7 +20,10 @@ import (
 const ControlPath = "/__vault"
 
 // maxControlBody bounds the body of a control request.
-const maxControlBody = 16 << 20
+const maxControlBody = 1 << 20
+
+// maxControlFaults bounds the faults one control request may queue.
+const maxControlFaults = 1000
 
 // ControlOptions configure the control API of WithControlAPI.
 type ControlOptions struct {
@@ -146,6 +149,12 @@ func (h *Handler) dispatchControl(w http.ResponseWriter, r *http.Request) (int, 
 		return 0, nil, &controlError{status: http.StatusForbidden, Code: CodeForbidden,
 			Message: "the control API answers clients on the loopback interface only"}
 	}
+	if !h.cfg.control.AllowRemote && !isLoopbackHost(r.Host) {
+		// A page on another name that resolves to this machine (DNS
+		// rebinding) must not read the users' tokens.
+		return 0, nil, &controlError{status: http.StatusForbidden, Code: CodeForbidden,
+			Message: "the control API answers requests for localhost or a loopback address only"}
+	}
 	rest := strings.TrimPrefix(r.URL.EscapedPath(), ControlPath)
 	var allow []string
 	for _, rt := range controlRoutes {
@@ -180,6 +189,20 @@ func isLoopback(remoteAddr string) bool {
 	host, _, err := net.SplitHostPort(remoteAddr)
 	if err != nil {
 		host = remoteAddr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// isLoopbackHost reports whether a request's Host names localhost or a
+// loopback address.
+func isLoopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()

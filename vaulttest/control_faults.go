@@ -118,6 +118,9 @@ func (h *Handler) controlAddFaults(c *controlCall) (int, any, error) {
 	if err != nil {
 		return 0, nil, badRequest("the body is not a fault nor an array of faults: %v", err)
 	}
+	if len(list) > maxControlFaults {
+		return 0, nil, badRequest("%d faults in one request; at most %d", len(list), maxControlFaults)
+	}
 	faults := make([]Fault, 0, len(list))
 	for i, cf := range list {
 		f, ce := cf.fault()

@@ -231,6 +231,14 @@ func (h *Handler) controlSetClock(c *controlCall) (int, any, error) {
 	if change.Now == nil && change.Advance == "" {
 		return 0, nil, badRequest(`the body sets "now", a time such as "2025-03-14T09:00:00Z", or "advance", a duration such as "90s"`)
 	}
+	next := h.Now()
+	if change.Now != nil {
+		next = *change.Now
+	}
+	if next = next.Add(d); next.Year() < 1 || next.Year() > 9999 {
+		// Times of such years have no RFC 3339 form to answer with.
+		return 0, nil, badRequest("the clock would read %s, outside the years 1 to 9999", next.Format(time.RFC3339))
+	}
 	if change.Now != nil {
 		h.SetNow(*change.Now)
 	}
@@ -266,8 +274,13 @@ func (h *Handler) controlRequests(*controlCall) (int, any, error) {
 func withoutCredentials(hdr http.Header) http.Header {
 	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
 		for i, v := range hdr[name] {
-			scheme, _, _ := strings.Cut(v, " ")
-			hdr[name][i] = scheme + " [REDACTED]"
+			// Only a known scheme before a space is kept: a value without
+			// one may be the bare token.
+			redacted := "[REDACTED]"
+			if scheme, _, ok := strings.Cut(v, " "); ok && (strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "Basic")) {
+				redacted = scheme + " [REDACTED]"
+			}
+			hdr[name][i] = redacted
 		}
 	}
 	return hdr

@@ -378,7 +378,7 @@ func TestControlIsNotFaultedNorRateLimited(t *testing.T) {
 func TestControlFromAnotherHost(t *testing.T) {
 	serve := func(h *vaulttest.Handler, remote string) int {
 		req := httptest.NewRequest(http.MethodGet, "/__vault/health", nil)
-		req.RemoteAddr = remote
+		req.RemoteAddr, req.Host = remote, "127.0.0.1:4010"
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
 		return w.Code
@@ -394,12 +394,54 @@ func TestControlFromAnotherHost(t *testing.T) {
 	assert.Equal(t, http.StatusOK, serve(h, "203.0.113.5:40000"))
 }
 
+func TestControlRefusesAnotherHostName(t *testing.T) {
+	// A page on a name that resolves to this machine (DNS rebinding)
+	// sends its requests from loopback, under its own Host.
+	serve := func(h *vaulttest.Handler, host string) int {
+		req := httptest.NewRequest(http.MethodGet, "/__vault/health", nil)
+		req.RemoteAddr, req.Host = "127.0.0.1:40000", host
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	}
+	h := vaulttest.NewHandler(vaulttest.WithControlAPI(vaulttest.ControlOptions{}))
+	for host, want := range map[string]int{
+		"attacker.example":      http.StatusForbidden,
+		"attacker.example:4010": http.StatusForbidden,
+		"localhost:4010":        http.StatusOK,
+		"127.0.0.1":             http.StatusOK,
+		"[::1]:4010":            http.StatusOK,
+	} {
+		assert.Equal(t, want, serve(h, host), host)
+	}
+	h = vaulttest.NewHandler(vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: true}))
+	assert.Equal(t, http.StatusOK, serve(h, "attacker.example"), "AllowRemote allows any name")
+}
+
+func TestControlClockStaysInRange(t *testing.T) {
+	srv := newControlServer(t)
+	r := ctl(t, srv, http.MethodPost, "/clock", `{"now":"9999-12-31T23:59:59Z","advance":"2562047h"}`)
+	assert.Equal(t, http.StatusBadRequest, r.status, string(r.body))
+	assert.Contains(t, string(r.body), "outside the years 1 to 9999")
+	r = ctl(t, srv, http.MethodGet, "/clock", "")
+	assert.Equal(t, http.StatusOK, r.status, "the clock still answers")
+}
+
+func TestControlFaultsPerRequestAreBounded(t *testing.T) {
+	srv := newControlServer(t)
+	body := "[" + strings.TrimSuffix(strings.Repeat(`{"status":503},`, 1001), ",") + "]"
+	r := ctl(t, srv, http.MethodPost, "/faults", body)
+	assert.Equal(t, http.StatusBadRequest, r.status, string(r.body))
+	assert.Contains(t, string(r.body), "1001 faults in one request; at most 1000")
+	assert.Zero(t, srv.Faults().Pending())
+}
+
 func TestControlBodyTooLarge(t *testing.T) {
 	h := vaulttest.NewHandler(vaulttest.WithControlAPI(vaulttest.ControlOptions{}))
-	huge := io.MultiReader(strings.NewReader(`{"id":"`), io.LimitReader(zeros{}, 17<<20), strings.NewReader(`"}`))
+	huge := io.MultiReader(strings.NewReader(`{"id":"`), io.LimitReader(zeros{}, 2<<20), strings.NewReader(`"}`))
 	req := httptest.NewRequest(http.MethodPost, "/__vault/users", huge)
 	req.Header.Set("Content-Type", "application/json")
-	req.RemoteAddr = "127.0.0.1:40000"
+	req.RemoteAddr, req.Host = "127.0.0.1:40000", "localhost"
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, w.Code)
@@ -438,11 +480,28 @@ func TestControlLogged(t *testing.T) {
 	h := vaulttest.NewHandler(vaulttest.WithControlAPI(vaulttest.ControlOptions{}), vaulttest.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	req := httptest.NewRequest(http.MethodPost, "/__vault/users/alice/sessions", nil)
 	req.Header.Set("Content-Type", "application/json")
-	req.RemoteAddr = "127.0.0.1:40000"
+	req.RemoteAddr, req.Host = "127.0.0.1:40000", "localhost"
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
 	require.Equal(t, http.StatusCreated, w.Code)
 	token := decode[controlSession](t, w.Body.Bytes()).Token
 	assert.Contains(t, logs.String(), "msg=control method=POST path=/__vault/users/alice/sessions status=201")
 	assert.NotContains(t, logs.String(), token)
+}
+
+func TestControlRequestLogHidesABareToken(t *testing.T) {
+	srv := newControlServer(t)
+	s := srv.AddSession("alice", vaulttest.SessionSeed{})
+	for _, value := range []string{s.Token, "Bearer\t" + s.Token, "Token " + s.Token, "Bearer " + s.Token} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/users/me/sessions", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", value)
+		resp, err := srv.Client().Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+	}
+	r := ctl(t, srv, http.MethodGet, "/requests", "")
+	require.Equal(t, http.StatusOK, r.status)
+	assert.NotContains(t, string(r.body), s.Token)
+	assert.Contains(t, string(r.body), `"Bearer [REDACTED]"`, "a known scheme is kept")
 }

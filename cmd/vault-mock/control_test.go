@@ -105,7 +105,7 @@ func TestRunControlRemote(t *testing.T) {
 		require.NoError(t, err)
 		h, _ := newHandler(o, discardLogger())
 		req := httptest.NewRequest(http.MethodGet, "/__vault/health", nil)
-		req.RemoteAddr = "203.0.113.5:40000"
+		req.RemoteAddr, req.Host = "203.0.113.5:40000", "localhost"
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
 		return w.Code

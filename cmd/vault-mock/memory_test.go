@@ -35,7 +35,7 @@ func TestMemoryStaysFlat(t *testing.T) {
 		default:
 			req = httptest.NewRequest(http.MethodGet, fmt.Sprintf("/api/v1/users/me/sessions?page=%d", i), nil)
 		}
-		req.RemoteAddr = "127.0.0.1:40000"
+		req.RemoteAddr, req.Host = "127.0.0.1:40000", "localhost"
 		req.Header.Set("Authorization", "Bearer "+demo.Token)
 		req.Header.Set("User-Agent", "vault-go/1.0.0 (go1.26; linux/amd64) checkout-service/4.2.1 (+https://example.com/checkout)")
 		req.Header.Set("Traceparent", fmt.Sprintf("00-%032x-%016x-01", i, i))

@@ -103,6 +103,10 @@ func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.S
 	return h, first
 }
 
+// maxHeaderBytes bounds the request headers vault-mock reads. The API's
+// requests need a few hundred bytes.
+const maxHeaderBytes = 64 << 10
+
 // newServer returns the http.Server of h, with the flags' timeouts: an
 // idle connection is closed after -idle-timeout and a response that
 // cannot be written within -write-timeout is cut, so that clients that
@@ -115,7 +119,10 @@ func newServer(o options, h *vaulttest.Handler, logger *slog.Logger) *http.Serve
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      o.writeTimeout,
 		IdleTimeout:       o.idleTimeout,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// The request log keeps each request's headers: a small bound
+		// keeps its memory flat whatever a client sends.
+		MaxHeaderBytes: maxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 }
 

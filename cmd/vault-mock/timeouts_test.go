@@ -75,8 +75,9 @@ func TestRunClosesIdleConnections(t *testing.T) {
 // does not read keeps its response from being written.
 func seedLargeSessions(t *testing.T, controlURL string) {
 	t.Helper()
-	ua := strings.Repeat("x", 4<<20)
-	for i := 0; i < 4; i++ {
+	// Each seed stays under the control API's 1 MB body limit.
+	ua := strings.Repeat("x", 512<<10)
+	for i := 0; i < 32; i++ {
 		status, body := send(t, "POST", controlURL+"/users/"+vaulttest.DemoUserID+"/sessions", "", `{"userAgent":"`+ua+`"}`)
 		require.Equal(t, http.StatusCreated, status, body)
 	}
@@ -106,4 +107,12 @@ func TestServerCutsAResponseNotReadInTime(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return strings.Contains(logs.String(), "msg=request") && strings.Contains(logs.String(), "path=/api/v1/users/me/sessions")
 	}, 30*time.Second, 10*time.Millisecond, "the response is never cut")
+}
+
+func TestServerBoundsRequestHeaders(t *testing.T) {
+	o, err := parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	h, _ := newHandler(o, discardLogger())
+	assert.Equal(t, maxHeaderBytes, newServer(o, h, discardLogger()).MaxHeaderBytes,
+		"the request log keeps headers: their size is bounded")
 }

@@ -27,7 +27,7 @@ trap 'rm -f "$body_file"' EXIT
 # API requires of every POST.
 call() {
 	local method=$1 url=$2 data=${3-}
-	local args=(--silent --show-error --output "$body_file" --write-out '%{http_code}' --request "$method")
+	local args=(--silent --show-error --max-time 30 --output "$body_file" --write-out '%{http_code}' --request "$method")
 	if [ "$method" = POST ]; then
 		args+=(--header 'Content-Type: application/json')
 	fi
