@@ -251,10 +251,13 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 	}
 	req.Header["Authorization"] = auth
 
+	// A token of the call's (WithAccessToken, TokenSource) is a user's: its
+	// 401 is an expected answer, unlike one to the Client's own token.
+	userToken := ro.token != "" || c.tokenSource != nil
 	if err := ctx.Err(); err != nil {
 		// Ended before anything was sent: no attempt is made.
 		err = &opError{op: op.name, err: err}
-		c.logFailure(ctx, op, req, 0, ro.token != "" || c.tokenSource != nil, err)
+		c.logFailure(ctx, op, req, 0, userToken, err)
 		return err
 	}
 	resp, err := k.run(req)
@@ -269,7 +272,7 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 		*ro.response = withoutCredential(ctx, resp)
 	}
 	if err != nil {
-		c.logFailure(ctx, op, req, k.attempts(), ro.token != "" || c.tokenSource != nil, err)
+		c.logFailure(ctx, op, req, k.attempts(), userToken, err)
 	}
 	return err
 }

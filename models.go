@@ -84,8 +84,8 @@ type SessionLimits struct {
 
 // Warnings of SessionLimits.
 const (
-	// WarningNearLimit: the user has at least four fifths of the
-	// sessions allowed.
+	// WarningNearLimit: the user has at least max*4/5 of the sessions
+	// allowed, in integer division (the server's rule: 1 of 2 already).
 	WarningNearLimit = "near_limit"
 	// WarningLimitReached: the user has as many sessions as allowed, or
 	// more.

@@ -34,7 +34,10 @@ const MessageEarlierAttemptApplied = "Done by an earlier attempt whose answer wa
 //
 // A 401 to RevokeSession after such an attempt is one case: it is what a
 // revoke of the caller's own current session answers once the session is
-// gone, but also what an expired token answers.
+// gone, but also what an expired token answers. A 2xx JSON answer that
+// does not decode, or is over MaxResponseBytes, is another: the API said
+// success in a body the SDK cannot read, so the *DecodeError (or
+// ErrResponseTooLarge) matches ErrOutcomeUnknown too.
 var ErrOutcomeUnknown = errors.New("vault: outcome unknown")
 
 // SessionsService is the Sessions API: the sessions of the user whose

@@ -27,7 +27,7 @@ const (
 	//     "maxSessions":5,"warning":"near_limit"}, newest session first
 	//     (the spec's list is oldest first), with the limit set by
 	//     WithMaxSessions and a warning of "limit_reached" from the limit
-	//     on, "near_limit" from four fifths of it, and null below;
+	//     on, "near_limit" from max*4/5 in integer division, and null below;
 	//   - deviceInfo is free-form: the members of the seed's
 	//     DeviceInfo.Extra alone, or {} when the seed has no DeviceInfo
 	//     (the typed fields, which that server does not have, are not
