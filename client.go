@@ -183,6 +183,10 @@ type operation struct {
 	// session is gone), 401 to a logout of all sessions (the token is).
 	// Zero for an operation without one.
 	doneStatus int
+	// idempotent marks a change that the server makes idempotent, such
+	// as the admin routes' revokes: a retry after a lost answer is safe
+	// and its answer is the call's, so no outcome is left unknown.
+	idempotent bool
 }
 
 var (
@@ -191,9 +195,10 @@ var (
 	opRevokeSession     = operation{name: "revoke session", method: http.MethodDelete, doneStatus: http.StatusNotFound}
 )
 
-// changesState reports whether the operation changes the server's state,
-// so that an attempt whose answer was lost may still have taken effect.
-func (op operation) changesState() bool { return op.method != http.MethodGet }
+// changesState reports whether the operation changes the server's state
+// in a way a retry cannot repeat safely, so that an attempt whose answer
+// was lost may still have taken effect.
+func (op operation) changesState() bool { return op.method != http.MethodGet && !op.idempotent }
 
 // do runs one operation: it builds the request, sends it with retries and
 // hands a 2xx body to dec. Every other outcome becomes an error that names
