@@ -62,6 +62,9 @@ func NewClient(cfg Configuration) (*Client, error) {
 			return nil, &ConfigError{Field: f.name, Reason: "contains a line break or NUL"}
 		}
 	}
+	if err := checkTenantID(cfg.TenantID); err != nil {
+		return nil, &ConfigError{Field: "TenantID", Reason: err.Error()}
+	}
 	for key, values := range cfg.Headers {
 		for _, v := range values {
 			if err := checkHeader(key, v); err != nil {
@@ -253,6 +256,9 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 		// the Client's shared slice.
 		have := req.Header[key]
 		req.Header[key] = append(have[:len(have):len(have)], values...)
+	}
+	if ro.tenant != nil {
+		req.Header["X-Tenant-Id"] = ro.tenant // WithTenant: this call's, in place of TenantID
 	}
 	req.Header["Authorization"] = auth
 

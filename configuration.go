@@ -44,7 +44,9 @@ type Configuration struct {
 	// token, and wins over AccessToken. Use it to refresh tokens or to read
 	// the acting user's token from the context.
 	TokenSource func(ctx context.Context) (string, error)
-	// TenantID, when set, is sent as the X-Tenant-ID header.
+	// TenantID, when set, is sent as the X-Tenant-ID header of every
+	// call; WithTenant replaces it for one call. NewClient refuses one that
+	// holds a control character, a line break included.
 	TenantID string
 	// Headers are added to every request. They cannot set Authorization
 	// (use AccessToken or TokenSource) nor the SDK's own headers.
@@ -135,7 +137,7 @@ var reservedHeaders = map[string]string{
 	"Authorization": "use AccessToken, TokenSource or WithAccessToken",
 	"Accept":        "the SDK sets it",
 	"User-Agent":    "use Configuration.UserAgent",
-	"X-Tenant-Id":   "use Configuration.TenantID",
+	"X-Tenant-Id":   "use Configuration.TenantID or WithTenant",
 	"Content-Type":  "the Sessions API calls have no body",
 	"Host":          "use BaseURL",
 }
@@ -151,6 +153,19 @@ func checkHeader(key, value string) error {
 	}
 	if breaksHeader(value) {
 		return fmt.Errorf("value of header %s contains a line break or NUL", canonical)
+	}
+	return nil
+}
+
+// checkTenantID refuses a tenant ID that cannot be sent as the value of
+// X-Tenant-ID as it is: a control character (a line break, NUL or tab
+// included) would end the header early, be refused by net/http, or name
+// another tenant once the server trims it.
+func checkTenantID(id string) error {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c < ' ' || c == 0x7f {
+			return fmt.Errorf("tenant ID contains the control character %U", rune(c))
+		}
 	}
 	return nil
 }

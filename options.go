@@ -23,6 +23,7 @@ type requestOptions struct {
 	query    string
 	response **http.Response
 	limits   *SessionLimits
+	tenant   []string // the X-Tenant-ID value of WithTenant
 }
 
 // applyOptions adds up the options of one call.
@@ -57,9 +58,32 @@ func WithAccessToken(token string) RequestOption {
 	}
 }
 
+// WithTenant sends the call for tenantID, as its X-Tenant-ID header, in
+// place of Configuration.TenantID, so that one shared Client can serve
+// many tenants. The ID is checked like Configuration.TenantID: an empty
+// one, or one holding a control character or line break, fails the call
+// with ErrInvalidArgument before anything is sent. The last WithTenant of
+// a call wins.
+func WithTenant(tenantID string) RequestOption {
+	// Built once, and with no spare capacity, so that a RoundTripper that
+	// appends to the header copies it rather than writing into it.
+	value := []string{tenantID}
+	return func(o *requestOptions) error {
+		if tenantID == "" {
+			return fmt.Errorf("%w: WithTenant with an empty tenant ID", ErrInvalidArgument)
+		}
+		if err := checkTenantID(tenantID); err != nil {
+			return fmt.Errorf("%w: WithTenant: %v", ErrInvalidArgument, err)
+		}
+		o.tenant = value
+		return nil
+	}
+}
+
 // WithHeader adds a header to the call. The headers the SDK sets itself
 // (Authorization, Accept, User-Agent, X-Tenant-ID, Content-Type, Host)
-// are refused: use the Configuration fields or WithAccessToken for them.
+// are refused: use the Configuration fields, WithAccessToken or
+// WithTenant for them.
 func WithHeader(key, value string) RequestOption {
 	return func(o *requestOptions) error {
 		if err := checkHeader(key, value); err != nil {
