@@ -86,8 +86,9 @@ type Configuration struct {
 	RetryWaitMax time.Duration
 	// RetryBudget is how many retries the Client may make, across all its
 	// calls, in a burst of failures: each retry spends from a shared
-	// budget, a retry that succeeds is paid back, and successful calls
-	// slowly earn back the retries that failed, so that an outage
+	// budget, a retry that succeeds is paid back, and calls that succeed
+	// at their first attempt slowly earn back the retries that failed
+	// (five such calls for one retry), so that an outage
 	// does not multiply the load of every caller by MaxRetries+1. Once it
 	// is spent, calls fail after their first attempt with an error wrapping
 	// ErrRetryBudgetExhausted. A retry that a 429 directs with its wait
@@ -106,11 +107,14 @@ type Configuration struct {
 	// in clear text; http://localhost and loopback addresses such as
 	// 127.0.0.1 and [::1] are always allowed, for tests.
 	AllowInsecureHTTP bool
-	// Logger receives a record per attempt, retry and failure. A failure
-	// a service expects (401, 403, 404, a call its caller cancelled) is
-	// logged at debug, a 429 at info, the others (5xx, network failures,
-	// decoding errors, an empty retry budget) at warn. Nil keeps the SDK
-	// silent.
+	// Logger receives a record per attempt (debug), retry (info) and
+	// failed call. A failure a service meets in its normal course is
+	// logged at debug: a 401 for a user's token (from WithAccessToken or
+	// TokenSource), a 403, a 404 to a revoke, a call its caller cancelled.
+	// A 429 is logged at info. The others are warn: 5xx, network failures
+	// and timeouts, bodies that do not decode, an empty retry budget, an
+	// unknown outcome, a 401 for the Client's own AccessToken and a 404 to
+	// a list or a logout. Nil keeps the SDK silent.
 	Logger *slog.Logger
 	// Hooks observe each call, for tracing and metrics; see Hooks. The
 	// zero value observes nothing.

@@ -125,8 +125,12 @@ func WithQuery(v any) RequestOption {
 // WithHTTPResponse stores the call's final HTTP response in *dst, for its
 // status and headers (rate limits, request ID). The body has already been
 // read and closed, and the Authorization header of its Request is
-// redacted. *dst is set on API errors too, and set to nil when no
-// response arrived (the call failed before or while sending).
+// redacted. *dst is set on API errors too. The option sets *dst to nil
+// as it is applied, so *dst is nil after a call that got no response,
+// whether it failed before sending (a TokenSource error, a context
+// already done, a later option refused) or while sending. Only a call
+// refused before this option is applied leaves *dst as it was: a nil
+// context, an invalid session ID, an option before it that is refused.
 func WithHTTPResponse(dst **http.Response) RequestOption {
 	return func(o *requestOptions) error {
 		if dst == nil {
