@@ -176,7 +176,10 @@ func TestAFailedRefetchKeepsTheCachedKeys(t *testing.T) {
 		func() { b := []byte(`not json`); js.body.Store(&b) },
 		func() { b := []byte(`{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}`); js.body.Store(&b) },
 		func() { b := []byte(`{"keys":[{"kty":"OKP","crv":"Ed25519","x":"c2hvcnQ"}]}`); js.body.Store(&b) },
-		func() { b := []byte(`{"keys":[` + strings.Repeat(`{"kty":"oct"},`, MaxKeySetBytes/10) + `{}]}`); js.body.Store(&b) },
+		func() {
+			b := []byte(`{"keys":[` + strings.Repeat(`{"kty":"oct"},`, MaxKeySetBytes/10) + `{}]}`)
+			js.body.Store(&b)
+		},
 	} {
 		broken()
 		clk.Advance(RefetchInterval)
