@@ -1,9 +1,6 @@
 package verify
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // ErrInvalidToken is matched by the error of a token that is not a valid
 // Vault access token: malformed, signed with an algorithm other than
@@ -58,10 +55,6 @@ func (e *tokenError) Unwrap() []error {
 }
 
 func invalid(reason string) error { return &tokenError{kind: ErrInvalidToken, reason: reason} }
-
-func invalidf(format string, args ...any) error {
-	return &tokenError{kind: ErrInvalidToken, reason: fmt.Sprintf(format, args...)}
-}
 
 func expired(reason string) error { return &tokenError{kind: ErrExpired, reason: reason} }
 
