@@ -108,6 +108,8 @@ func TestVerifyAllocatesAHandful(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	assert.LessOrEqual(t, allocs, 5.0)
+	if !raceEnabled {
+		assert.LessOrEqual(t, allocs, 5.0)
+	}
 	t.Logf("%.0f allocations per Verify", allocs)
 }
