@@ -36,17 +36,13 @@ type Signer struct {
 	pq   [32]byte
 }
 
-// New returns a Signer with fresh keys.
-func New() (*Signer, error) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	s := &Signer{priv: priv}
-	if _, err := rand.Read(s.pq[:]); err != nil {
-		return nil, err
-	}
-	return s, nil
+// New returns a Signer with fresh keys. (crypto/rand never fails.)
+func New() *Signer {
+	seed := make([]byte, ed25519.SeedSize)
+	_, _ = rand.Read(seed)
+	s := &Signer{priv: ed25519.NewKeyFromSeed(seed)}
+	_, _ = rand.Read(s.pq[:])
+	return s
 }
 
 // FromSeed returns the Signer of a 32-byte Ed25519 seed, whose stand-in
