@@ -2,11 +2,14 @@ package verify_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
 	"time"
 
+	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/vaulttest"
 	"github.com/vault-dev/vault-go/verify"
 	"github.com/vault-dev/vault-go/webhook"
 )
@@ -52,4 +55,64 @@ func ExampleRevocations_Apply() {
 	}
 	fmt.Println("recorded")
 	// Output: recorded
+}
+
+// Verify checks a token of vaulttest's signed tokens against the key set
+// the fake serves, as it would the Vault server's.
+func ExampleVerifier_Verify() {
+	srv := vaulttest.NewServer(vaulttest.WithSignedTokens())
+	defer srv.Close()
+	me := srv.SeedDemo(vaulttest.Demo{})[0]
+
+	v, err := verify.New(verify.Config{JWKSURL: srv.JWKSURL(), Issuer: vaulttest.TokenIssuer})
+	if err != nil {
+		log.Fatal(err)
+	}
+	claims, err := v.Verify(context.Background(), me.Token)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(claims.Subject, claims.SessionID == me.ID, claims.ExpiresAt.Sub(claims.IssuedAt))
+
+	_, err = v.Verify(context.Background(), me.Token+"x")
+	fmt.Println(errors.Is(err, verify.ErrInvalidToken))
+	// Output:
+	// usr_demo true 15m0s
+	// true
+}
+
+// A service that revokes a session through the SDK's Client records it
+// in its Revocations when the call returns: the session's token is
+// refused at once, without waiting for the webhook.
+func ExampleRevocations_RevokeSession() {
+	srv := vaulttest.NewServer(vaulttest.WithSignedTokens())
+	defer srv.Close()
+	sessions := srv.SeedDemo(vaulttest.Demo{})
+	me, phone := sessions[0], sessions[1]
+
+	revocations := verify.NewRevocations()
+	v, err := verify.New(verify.Config{JWKSURL: srv.JWKSURL(), Revocations: revocations})
+	if err != nil {
+		log.Fatal(err)
+	}
+	client, err := vault.NewClient(vault.Configuration{BaseURL: srv.URL, AccessToken: me.Token})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+
+	ctx := context.Background()
+	if _, err := client.Sessions.RevokeSession(ctx, phone.ID); err != nil {
+		log.Fatal(err)
+	}
+	if err := revocations.RevokeSession(phone.ID); err != nil {
+		log.Fatal(err)
+	}
+	_, err = v.Verify(ctx, phone.Token)
+	fmt.Println(errors.Is(err, verify.ErrRevoked))
+	_, err = v.Verify(ctx, me.Token)
+	fmt.Println(err)
+	// Output:
+	// true
+	// <nil>
 }
