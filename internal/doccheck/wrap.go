@@ -15,6 +15,7 @@ import (
 var knownPackages = map[string]string{
 	"vault":     "github.com/vault-dev/vault-go",
 	"vaulttest": "github.com/vault-dev/vault-go/vaulttest",
+	"webhook":   "github.com/vault-dev/vault-go/webhook",
 	"assert":    "github.com/stretchr/testify/assert",
 	"require":   "github.com/stretchr/testify/require",
 	"bytes":     "bytes",
