@@ -16,6 +16,7 @@ var knownPackages = map[string]string{
 	"vault":     "github.com/vault-dev/vault-go",
 	"vaulttest": "github.com/vault-dev/vault-go/vaulttest",
 	"verify":    "github.com/vault-dev/vault-go/verify",
+	"webhook":   "github.com/vault-dev/vault-go/webhook",
 	"assert":    "github.com/stretchr/testify/assert",
 	"require":   "github.com/stretchr/testify/require",
 	"bytes":     "bytes",
