@@ -16,15 +16,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ciFuzzTargets returns the fuzz targets .ci/run fuzzes, from its
-// fuzz_targets=(...) line.
+// ciFuzzTargets returns the root package's fuzz targets that .ci/run
+// fuzzes, from its fuzz_targets=(...) list.
 func ciFuzzTargets(t *testing.T) []string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(".ci", "run"))
 	require.NoError(t, err)
 	m := regexp.MustCompile(`(?m)^fuzz_targets=\(([^)]*)\)$`).FindSubmatch(b)
-	require.NotNil(t, m, ".ci/run has no fuzz_targets=(...) line")
-	return strings.Fields(string(m[1]))
+	require.NotNil(t, m, ".ci/run has no fuzz_targets=(...) list")
+	// Entries are package:target; the root package's are ".:Name".
+	var names []string
+	for _, entry := range strings.Fields(string(m[1])) {
+		if name, ok := strings.CutPrefix(entry, ".:"); ok {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // packageFuzzTargets returns the names of the fuzz targets declared in
