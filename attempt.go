@@ -1,8 +1,10 @@
 package vault
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
@@ -10,6 +12,10 @@ import (
 
 	"github.com/vault-dev/vault-go/internal/redact"
 )
+
+// jsonContentType is the Content-Type of a request body. Its capacity is
+// its length, so that a RoundTripper that appends to it copies it.
+var jsonContentType = []string{"application/json"}
 
 // attempt is what one request on the wire came to.
 type attempt struct {
@@ -86,6 +92,17 @@ func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k.body != nil {
+		req.Body = io.NopCloser(bytes.NewReader(k.body))
+		req.ContentLength = int64(len(k.body))
+		if !k.op.sendOnce {
+			// net/http may then send the request again on a new
+			// connection, when a reused one failed before the request
+			// was written. Without GetBody it never sends a request
+			// with a body twice, not even with an Idempotency-Key.
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(k.body)), nil }
+		}
+	}
 	for key, values := range k.client.header {
 		// The Client's slices are shared, their capacity their length, so
 		// that appending to one copies it.
@@ -101,7 +118,12 @@ func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
 	if k.tenant != nil {
 		req.Header["X-Tenant-Id"] = k.tenant // WithTenant: this call's, in place of TenantID
 	}
-	req.Header["Authorization"] = k.auth
+	if k.auth != nil {
+		req.Header["Authorization"] = k.auth
+	}
+	if k.body != nil {
+		req.Header["Content-Type"] = jsonContentType
+	}
 	return req, nil
 }
 
@@ -109,7 +131,7 @@ func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
 // transport error when the body was lost in transit, and the attempt's
 // result: nil when the body decoded.
 func (k *call) decodeBody(resp *http.Response) (lost, result error) {
-	if resp.StatusCode == http.StatusNoContent && k.op.changesState() {
+	if resp.StatusCode == http.StatusNoContent && k.op.changesState() && !k.op.sendOnce {
 		// No body to read: the change is made (see effectOf).
 		return nil, nil
 	}

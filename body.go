@@ -163,12 +163,3 @@ func excerpt(s string) string {
 	}
 	return s[:cut] + "…"
 }
-
-// bearerToken returns the token of a request's Authorization header.
-func bearerToken(req *http.Request) string {
-	if req == nil {
-		return ""
-	}
-	token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
-	return token
-}

@@ -33,18 +33,31 @@ import (
 // hands a 2xx body to dec. Every other outcome becomes an error that names
 // the operation. The Hooks, when set, see the call from start to end.
 func (c *Client) do(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder) error {
+	return c.doWith(ctx, op, path, payload{}, opts, dec)
+}
+
+// doWith is do for an operation whose request has a body.
+func (c *Client) doWith(ctx context.Context, op operation, path string, body payload, opts []RequestOption, dec decoder) error {
 	if ctx == nil {
 		return &opError{op: op.name, err: fmt.Errorf("%w: nil context", ErrInvalidArgument)}
 	}
 	if c.hooks.set() {
-		return c.observe(ctx, op, path, opts, dec)
+		return c.observe(ctx, op, path, body, opts, dec)
 	}
-	return c.send(ctx, op, path, opts, dec, nil)
+	return c.send(ctx, op, path, body, opts, dec, nil)
+}
+
+// payload is the JSON body of a request, and the secret it carries,
+// which the SDK keeps out of errors, logs and captured responses as it
+// does the bearer token.
+type payload struct {
+	json   []byte
+	secret string
 }
 
 // send is do without the hooks. It fills in what the call came to in
 // info, when info is not nil.
-func (c *Client) send(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder, info *CallInfo) error {
+func (c *Client) send(ctx context.Context, op operation, path string, body payload, opts []RequestOption, dec decoder, info *CallInfo) error {
 	ro, err := applyOptions(opts)
 	if err != nil {
 		return &opError{op: op.name, err: err}
@@ -52,12 +65,20 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 	if l, ok := dec.(limitsReader); ok {
 		l.setLimitsDst(ro.limits) // WithSessionLimits
 	}
-	auth, err := c.authorization(ctx, ro.token)
-	if err != nil {
-		return &opError{op: op.name, err: err}
+	k := call{client: c, op: op, decode: dec, body: body.json, secret: body.secret, extra: ro.header, tenant: ro.tenant, target: c.baseURL + path}
+	if op.anonymous {
+		if ro.token != "" {
+			return &opError{op: op.name, err: fmt.Errorf("%w: WithAccessToken: the call is sent without an access token", ErrInvalidArgument)}
+		}
+	} else {
+		k.auth, err = c.authorization(ctx, ro.token)
+		if err != nil {
+			return &opError{op: op.name, err: err}
+		}
+		k.secret, _ = strings.CutPrefix(k.auth[0], "Bearer ")
+		// A token of the source's may be refused and replaced once.
+		k.fromSource = ro.token == "" && c.tokenSource != nil
 	}
-
-	k := call{client: c, op: op, decode: dec, auth: auth, extra: ro.header, tenant: ro.tenant, target: c.baseURL + path}
 	if ro.query != "" {
 		k.target += "?" + ro.query
 	}
@@ -88,7 +109,7 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 		}
 	}
 	if ro.response != nil {
-		*ro.response = withoutCredential(ctx, k.lastResp)
+		*ro.response = withoutCredential(ctx, k.lastResp, k.token())
 	}
 	if err != nil {
 		c.logFailure(ctx, op, path, k.attempts, userToken, err)
@@ -102,7 +123,9 @@ type call struct {
 	op     operation
 	decode decoder
 	target string          // the request URL
-	auth   []string        // the Authorization header's value
+	body   []byte          // the request's JSON body, or nil
+	auth   []string        // the Authorization header's value, nil for an anonymous operation
+	secret string          // the bearer token, or the secret of the body, for redaction
 	extra  http.Header     // the call's own headers (WithHeader)
 	tenant []string        // the call's X-Tenant-ID (WithTenant), or nil
 	base   context.Context // the context the attempts are sent with
@@ -113,6 +136,8 @@ type call struct {
 	lostAnswer bool           // an attempt may have made the change, its answer lost
 	spent      int            // retries paid from the retry budget
 	broke      bool           // a retry was refused for want of budget
+	fromSource bool           // the token is the TokenSource's
+	renewed    bool           // the call was sent again with a new token after a 401
 }
 
 // run is the retry loop: it sends attempts until one settles the call or
@@ -127,6 +152,9 @@ func (k *call) run(ctx context.Context) error {
 		}
 		if effectOf(k.op, a) == maybeApplied {
 			k.lostAnswer = true
+		}
+		if k.renewToken(ctx, a) {
+			continue // at once, with the source's new token
 		}
 
 		wait, paid, retry := k.nextRetry(ctx, a)
@@ -181,7 +209,7 @@ func (k *call) outcome(ctx context.Context) error {
 	}
 	var apiErr *APIError
 	if k.op.doneStatus == 0 || !errors.As(k.result, &apiErr) || apiErr.StatusCode != k.op.doneStatus {
-		return &unknownOutcomeError{op: k.op.name, last: k.result}
+		return &unknownOutcomeError{op: k.op.name, done: k.op.mayHaveDone, last: k.result}
 	}
 	if m, ok := k.decode.(*messageBody); ok {
 		m.Message = MessageEarlierAttemptApplied
@@ -204,11 +232,9 @@ func (k *call) settleBudget(err error) error {
 	return err
 }
 
-// token is the bearer token the call sends, for redaction.
-func (k *call) token() string {
-	token, _ := strings.CutPrefix(k.auth[0], "Bearer ")
-	return token
-}
+// token is the secret the call sends, the bearer token or its body's,
+// for redaction.
+func (k *call) token() string { return k.secret }
 
 // log records one event of the call.
 func (k *call) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {
@@ -224,11 +250,16 @@ func (k *call) log(ctx context.Context, level slog.Level, msg string, attrs ...s
 // attempt that may have made its change.
 type unknownOutcomeError struct {
 	op   string
+	done string // what the lost attempt may have done, or ""
 	last error
 }
 
 func (e *unknownOutcomeError) Error() string {
-	return "vault: " + e.op + ": outcome unknown, the change may have been made: " +
+	done := e.done
+	if done == "" {
+		done = "the change may have been made"
+	}
+	return "vault: " + e.op + ": outcome unknown, " + done + ": " +
 		strings.TrimPrefix(strings.TrimPrefix(e.last.Error(), "vault: "), e.op+": ")
 }
 

@@ -24,6 +24,9 @@ const Version = "0.1.0"
 type Client struct {
 	// Sessions groups the Sessions API operations.
 	Sessions *SessionsService
+	// Auth groups the operations on the Client's tokens: a refresh and
+	// a logout.
+	Auth *AuthService
 
 	baseURL      string // without a trailing slash
 	token        string
@@ -148,6 +151,7 @@ func NewClient(cfg Configuration) (*Client, error) {
 	c.transport, c.httpClient = newHTTPClient(cfg.HTTPClient, cfg.AttemptTimeout)
 	c.readers = new(sync.Pool)
 	c.Sessions = &SessionsService{client: c}
+	c.Auth = &AuthService{client: c}
 	return c, nil
 }
 
@@ -201,12 +205,31 @@ type operation struct {
 	// as the admin routes' revokes: a retry after a lost answer is safe
 	// and its answer is the call's, so no outcome is left unknown.
 	idempotent bool
+	// sendOnce marks a change that must never reach the server twice,
+	// such as a refresh, which rotates the token it sends: the server
+	// takes a second copy for a stolen token and revokes the session.
+	// Once an attempt may have reached the server it is not sent again,
+	// whatever came back (see resendable), a 5xx leaves its outcome
+	// unknown (see effectOf), and its answer is its only record of what
+	// it did, so a 204 without a body is no success.
+	sendOnce bool
+	// anonymous marks an operation sent without a bearer token, such as
+	// a refresh, whose credential is in its body.
+	anonymous bool
+	// mayHaveDone says, in the error of a call whose outcome is unknown,
+	// what the attempt whose answer was lost may have done. Empty means
+	// "the change may have been made".
+	mayHaveDone string
 }
 
 var (
 	opListSessions      = operation{name: "list sessions", method: http.MethodGet}
 	opLogoutAllSessions = operation{name: "logout all sessions", method: http.MethodDelete, doneStatus: http.StatusUnauthorized}
 	opRevokeSession     = operation{name: "revoke session", method: http.MethodDelete, doneStatus: http.StatusNotFound}
+
+	opRefreshToken = operation{name: "refresh token", method: http.MethodPost, sendOnce: true, anonymous: true,
+		mayHaveDone: "the refresh token may have been rotated; sign in again"}
+	opLogout = operation{name: "logout", method: http.MethodPost, doneStatus: http.StatusUnauthorized}
 )
 
 // changesState reports whether the operation changes the server's state
@@ -235,7 +258,7 @@ func (c *Client) resolveToken(ctx context.Context, override string) (string, err
 	if c.tokenSource != nil {
 		token, err := c.tokenSource(ctx)
 		if err != nil {
-			return "", fmt.Errorf("token source: %w", err)
+			return "", &sourceError{err: err}
 		}
 		if token == "" {
 			return "", fmt.Errorf("%w: TokenSource returned an empty token", ErrNoCredential)

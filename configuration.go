@@ -41,8 +41,18 @@ type Configuration struct {
 	// AccessToken is the bearer token sent with every request.
 	AccessToken string
 	// TokenSource, when set, is called once per operation to get the bearer
-	// token, and wins over AccessToken. Use it to refresh tokens or to read
-	// the acting user's token from the context.
+	// token, and wins over AccessToken. Use it to read the acting user's
+	// token from the context, or set it to a TokenRefresher's Token to
+	// keep a token fresh with a refresh token.
+	//
+	// When the API answers 401 to a token the source returned, the Client
+	// calls the source once more, with a context whose RefusedToken
+	// reports the refused token, and sends the call again at once with
+	// the token it returns, if that is another one. This happens once per
+	// call, and not after an attempt whose answer was lost (the 401 may
+	// then be news of that attempt). A source that returns the same
+	// token, or an error, ends the call with the 401; a static
+	// AccessToken, or WithAccessToken, never changes.
 	TokenSource func(ctx context.Context) (string, error)
 	// TenantID, when set, is sent as the X-Tenant-ID header of every
 	// call; WithTenant replaces it for one call. NewClient refuses one that
@@ -145,7 +155,7 @@ var reservedHeaders = map[string]string{
 	"Accept":        "the SDK sets it",
 	"User-Agent":    "use Configuration.UserAgent",
 	"X-Tenant-Id":   "use Configuration.TenantID or WithTenant",
-	"Content-Type":  "the Sessions API calls have no body",
+	"Content-Type":  "the SDK sets it on a request with a body",
 	"Host":          "use BaseURL",
 }
 

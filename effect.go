@@ -40,7 +40,11 @@ const (
 //     what the API sends; the API said success in words the SDK could
 //     not read;
 //   - a gateway answered 502 or 504: it may have forwarded the request
-//     and lost the API's answer.
+//     and lost the API's answer;
+//   - the operation is sendOnce and the answer is any 5xx: the server
+//     may have made the change before it failed (the Vault server
+//     rotates a refresh token, then builds its answer), and the call
+//     cannot find out by sending it again.
 //
 // Every other answer is notApplied. That includes a 500 and a 503, and
 // this is a heuristic, not a guarantee: the API answers them before
@@ -71,6 +75,8 @@ func effectOf(op operation, a attempt) effect {
 		}
 		return notApplied
 	case a.resp.StatusCode == http.StatusBadGateway, a.resp.StatusCode == http.StatusGatewayTimeout:
+		return maybeApplied
+	case op.sendOnce && a.resp.StatusCode >= 500:
 		return maybeApplied
 	}
 	return notApplied

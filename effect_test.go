@@ -45,6 +45,15 @@ func TestEffectOf(t *testing.T) {
 		{"500: the API's word", opLogoutAllSessions, attempt{resp: answer(500, "application/json")}, notApplied},
 		{"503: the API's word", opLogoutAllSessions, attempt{resp: answer(503, "application/json")}, notApplied},
 		{"404", opRevokeSession, attempt{resp: answer(404, "application/json")}, notApplied},
+		{"refresh, 500 with an empty body: may have rotated", opRefreshToken, attempt{resp: answer(500, "")}, maybeApplied},
+		{"refresh, 503: may have rotated", opRefreshToken, attempt{resp: answer(503, "application/json")}, maybeApplied},
+		{"refresh, 501: may have rotated", opRefreshToken, attempt{resp: answer(501, "")}, maybeApplied},
+		{"refresh, 401: refused", opRefreshToken, attempt{resp: answer(401, "")}, notApplied},
+		{"refresh, 429: refused", opRefreshToken, attempt{resp: answer(429, "application/json")}, notApplied},
+		{"refresh, written, answer lost", opRefreshToken, attempt{err: lost, wire: wireReport{mayHaveArrived: true}}, maybeApplied},
+		{"refresh, never left", opRefreshToken, attempt{err: lost}, notApplied},
+		{"refresh, 2xx without tokens", opRefreshToken, attempt{resp: answer(200, "application/json")}, maybeApplied},
+		{"refresh, 2xx decoded", opRefreshToken, attempt{resp: answer(200, "application/json"), decoded: true}, applied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +140,29 @@ func TestNoContentToAChangeIsSuccess(t *testing.T) {
 			require.NotNil(t, msg)
 			assert.Empty(t, msg.Message, "a 204 has no message")
 			assert.EqualValues(t, 1, ts.requests.Load())
+		})
+	}
+}
+
+func TestResendable(t *testing.T) {
+	answer := &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}}
+	lost := errors.New("connection reset")
+	tests := []struct {
+		name string
+		op   operation
+		a    attempt
+		want bool
+	}{
+		{"revoke after a 503", opRevokeSession, attempt{resp: answer}, true},
+		{"revoke after a lost answer", opRevokeSession, attempt{err: lost, wire: wireReport{mayHaveArrived: true}}, true},
+		{"refresh after a 503", opRefreshToken, attempt{resp: answer}, false},
+		{"refresh after a lost answer", opRefreshToken, attempt{err: lost, wire: wireReport{mayHaveArrived: true}}, false},
+		{"refresh net/http sent twice", opRefreshToken, attempt{err: lost, wire: wireReport{resent: true}}, false},
+		{"refresh that never reached the server", opRefreshToken, attempt{err: lost}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, resendable(tt.op, tt.a))
 		})
 	}
 }

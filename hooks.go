@@ -114,12 +114,12 @@ func (h *Hooks) end(ctx context.Context, info CallInfo) {
 }
 
 // observe runs one call of op through send, between the hooks.
-func (c *Client) observe(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder) error {
+func (c *Client) observe(ctx context.Context, op operation, path string, body payload, opts []RequestOption, dec decoder) error {
 	ctx, done := c.hooks.start(ctx, op)
 	defer done()
 	info := CallInfo{Operation: op.name}
 	began := time.Now()
-	info.Err = c.send(ctx, op, path, opts, dec, &info)
+	info.Err = c.send(ctx, op, path, body, opts, dec, &info)
 	info.Duration = time.Since(began)
 	c.hooks.end(ctx, info)
 	return info.Err

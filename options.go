@@ -163,19 +163,23 @@ func WithSessionLimits(dst *SessionLimits) RequestOption {
 }
 
 // withoutCredential returns resp for the caller, its Request a copy whose
-// Authorization header is redacted, with the caller's ctx: the response
-// outlives the call, and printing it (fmt's %s follows the Request
-// pointer) must not show the token. A token the server echoed in a
-// response header is redacted too.
-func withoutCredential(ctx context.Context, resp *http.Response) *http.Response {
+// Authorization header is redacted and which has no body, with the
+// caller's ctx: the response outlives the call, and printing it (fmt's
+// %s follows the Request pointer) must not show the token, nor reading
+// its Request's body (a refresh's holds the refresh token). A secret
+// the server echoed in a response header is redacted too.
+func withoutCredential(ctx context.Context, resp *http.Response, secret string) *http.Response {
 	if resp == nil || resp.Request == nil {
 		return resp
 	}
 	out := *resp
-	out.Header = redact.Header(resp.Header, bearerToken(resp.Request))
+	out.Header = redact.Header(resp.Header, secret)
 	out.Request = resp.Request.Clone(ctx)
 	if out.Request.Header.Get("Authorization") != "" {
 		out.Request.Header.Set("Authorization", "Bearer "+redact.Placeholder)
+	}
+	if out.Request.Body != nil {
+		out.Request.Body, out.Request.GetBody = http.NoBody, nil
 	}
 	return &out
 }

@@ -17,9 +17,15 @@ import (
 // retryable statuses while attempts remain, unless the wait would be
 // longer than RetryWaitMax or outlast the context: then the call ends at
 // once with what it has, rather than sleeping towards a certain failure.
-// A retry that spendsBudget must also find the budget not empty.
+// A retry that spendsBudget must also find the budget not empty, and an
+// operation must be resendable after the attempt at all.
 func (k *call) nextRetry(ctx context.Context, a attempt) (wait time.Duration, paid, retry bool) {
-	if !retryable(ctx, a) || k.attempts > k.client.maxRetries {
+	tries := k.tries()
+	if !retryable(ctx, a) || tries > k.client.maxRetries {
+		return 0, false, false
+	}
+	if !resendable(k.op, a) {
+		k.logStop(ctx, "the request may have reached the server, and a second copy could undo what it did", 0)
 		return 0, false, false
 	}
 	wait, fromServer := serverWait(a.resp, time.Now())
@@ -28,7 +34,7 @@ func (k *call) nextRetry(ctx context.Context, a attempt) (wait time.Duration, pa
 		return 0, false, false
 	}
 	if !fromServer {
-		wait = backoff(k.client.retryWaitMin, k.client.retryWaitMax, k.attempts)
+		wait = backoff(k.client.retryWaitMin, k.client.retryWaitMax, tries)
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		k.logStop(ctx, "the wait would outlast the context's deadline", wait)
@@ -51,6 +57,28 @@ func (k *call) nextRetry(ctx context.Context, a attempt) (wait time.Duration, pa
 	}
 	k.log(ctx, slog.LevelInfo, "vault: retrying", attrs...)
 	return wait, paid, true
+}
+
+// tries is the number of attempts the retries count: the attempts sent,
+// but the one sent again at once with a new token after a 401 (see
+// renewToken), which is no retry of a failure.
+func (k *call) tries() int {
+	if k.renewed {
+		return k.attempts - 1
+	}
+	return k.attempts
+}
+
+// resendable reports whether op may be sent again after attempt a at
+// all. Only an operation that is sendOnce may not: it is sent again only
+// when a never reached the server, because no connection was had, or
+// none took the request, and net/http did not send it by itself. Once
+// a request may have arrived, whatever came back (an error status, a
+// reset, a timeout, a cancellation), a second copy could undo what the
+// first did: a refresh token sent again after it was rotated revokes
+// its session.
+func resendable(op operation, a attempt) bool {
+	return !op.sendOnce || (a.resp == nil && !a.wire.mayHaveArrived && !a.wire.resent)
 }
 
 func (k *call) logStop(ctx context.Context, why string, wait time.Duration) {

@@ -13,24 +13,29 @@ import (
 // sessionsPath is the Sessions API's collection, relative to the base URL.
 const sessionsPath = "/users/me/sessions"
 
-// MessageEarlierAttemptApplied is the Message of a RevokeSession or
-// LogoutAllSessions result that the SDK infers rather than reads. When an
-// attempt's answer is lost after the request reached the API (the
-// connection drops, the 200's body is cut, a gateway answers 502 or 504)
-// the SDK retries; if the retry answers 404 to a revoke, or 401 to a
-// logout, the change was made by the earlier attempt, and the call
-// succeeds with this message. WithHTTPResponse still captures the real
+// MessageEarlierAttemptApplied is the Message of a RevokeSession,
+// LogoutAllSessions or AuthService.Logout result that the SDK infers
+// rather than reads. When an attempt's answer is lost after the request
+// reached the API (the connection drops, the 200's body is cut, a
+// gateway answers 502 or 504) the SDK retries; if the retry answers 404
+// to a revoke, or 401 to a logout, the change was made by the earlier
+// attempt, and the call succeeds with this message. WithHTTPResponse still captures the real
 // last response, and the Logger gets the record
 // "vault: earlier attempt took effect".
 const MessageEarlierAttemptApplied = "Done by an earlier attempt whose answer was lost"
 
-// ErrOutcomeUnknown is wrapped by the error of a RevokeSession or
-// LogoutAllSessions call that failed after an attempt that may have made
-// its change: the attempt's answer was lost after the request reached the
-// API (see MessageEarlierAttemptApplied), and no later attempt confirmed
-// the change. The session may be revoked, or not; list the sessions to
-// know. The error also wraps the last attempt's error, such as an
-// *APIError or the context's error.
+// ErrOutcomeUnknown is wrapped by the error of a RevokeSession,
+// LogoutAllSessions or AuthService.Logout call that failed after an
+// attempt that may have made its change: the attempt's answer was lost
+// after the request reached the API (see MessageEarlierAttemptApplied),
+// and no later attempt confirmed the change. The session may be revoked,
+// or not; list the sessions to know. The error also wraps the last
+// attempt's error, such as an *APIError or the context's error.
+//
+// An AuthService.RefreshToken call that may have reached the server and
+// then failed (its answer lost, a 5xx, a 2xx without both tokens) is
+// never sent again, and its error matches ErrOutcomeUnknown too: the
+// refresh token may have been rotated, and is to be sent no more.
 //
 // A 401 to RevokeSession after such an attempt is one case: it is what a
 // revoke of the caller's own current session answers once the session is
