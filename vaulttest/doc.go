@@ -36,6 +36,17 @@
 //	DELETE /users/me/sessions              revoke all the caller's sessions
 //	DELETE /users/me/sessions/{sessionId}  revoke one session
 //
+// and the Vault server's refresh and logout, so that a client that keeps
+// its token fresh (vault.TokenRefresher) can be tested:
+//
+//	POST   /auth/refresh                   trade a refresh token for new tokens
+//	POST   /auth/logout                    end the caller's session
+//
+// Every session has a refresh token ([Session.RefreshToken]); a refresh
+// rotates it, and a spent one sent again revokes the session, as the
+// server does. [WithAccessTokenLifetime] makes access tokens expire by
+// the server's clock.
+//
 // By default the server answers as the API's spec says ([DialectSpec]):
 // every response is JSON, carries an X-Request-Id header and the
 // X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers,

@@ -120,8 +120,8 @@ func (a *FaultAction) UnmarshalText(text []byte) error {
 type Fault struct {
 	// Route selects the requests by route: a path pattern relative to
 	// BasePath, "/users/me/sessions" or "/users/me/sessions/{sessionId}",
-	// for every method on it, or a method and a pattern, as in the Route
-	// constants. Empty matches every route, including paths the API does
+	// or "/auth/refresh" or "/auth/logout", for every method on it, or a
+	// method and a pattern, as in the Route constants. Empty matches every route, including paths the API does
 	// not serve. Validate refuses any other value.
 	Route string
 	// SessionID selects the revocation of the session with this ID:

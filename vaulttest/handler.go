@@ -43,6 +43,8 @@ type Handler struct {
 	windowSweepAt int
 	// signing is the state of WithSignedTokens, or nil.
 	signing *signing
+	// auth holds the refresh tokens and the expiry of opaque tokens.
+	auth *authState
 }
 
 // NewHandler returns a Handler with no users, configured by opts.
@@ -63,6 +65,7 @@ func NewHandler(opts ...Option) *Handler {
 		windows:     make(map[string]*window),
 		requests:    requestLog{max: cfg.requestLog},
 		signing:     newSigning(cfg.signedTokens),
+		auth:        newAuthState(),
 	}
 	h.seed()
 	return h
@@ -96,6 +99,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", rec.ID)
 	}
 	rt := matchRoute(r)
+	if rt.pattern == patternRefresh {
+		r = withRefreshRequest(r) // its body, read before any lock
+	}
 
 	defer h.logRequest(r, rec, start)
 	f, ok := h.faults.take(h.target(r, rt))

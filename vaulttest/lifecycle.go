@@ -85,6 +85,7 @@ func (h *Handler) Reset() {
 	h.reqSeq = 0
 	h.requests.clear()
 	h.signing.reset()
+	h.auth.reset()
 	h.mu.Unlock()
 	h.seed()
 }

@@ -26,6 +26,8 @@ type config struct {
 	requestLog  int
 	// signedTokens is WithSignedTokens.
 	signedTokens bool
+	// accessTokenLifetime is WithAccessTokenLifetime's, or zero.
+	accessTokenLifetime time.Duration
 }
 
 func defaultConfig() config {

@@ -43,6 +43,9 @@ func matchRoute(r *http.Request) route {
 	if rest == patternSessions {
 		return route{pattern: patternSessions, found: true}
 	}
+	if rt, ok := matchAuthRoute(rest); ok {
+		return rt
+	}
 	seg, ok := strings.CutPrefix(rest, patternSessions+"/")
 	if !ok || seg == "" || strings.Contains(seg, "/") {
 		return route{pattern: rest}
@@ -58,6 +61,9 @@ func matchRoute(r *http.Request) route {
 func allowedMethods(pattern string) []string {
 	if pattern == patternSessions {
 		return []string{http.MethodGet, http.MethodDelete}
+	}
+	if isAuthPattern(pattern) {
+		return authMethods
 	}
 	return []string{http.MethodDelete}
 }

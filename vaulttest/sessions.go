@@ -51,6 +51,9 @@ func (h *Handler) resolveLocked(r *http.Request, rt route, now time.Time) result
 		res.header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
 		return res
 	}
+	if rt.pattern == patternRefresh {
+		return h.refreshLocked(r, now) // its credential is in its body
+	}
 	who, res, ok := h.authenticateLocked(r, now)
 	if !ok {
 		return res
@@ -61,6 +64,8 @@ func (h *Handler) resolveLocked(r *http.Request, rt route, now time.Time) result
 		res = h.listLocked(who, now)
 	case rt.pattern == patternSessions:
 		res = h.logoutAllLocked(who, now)
+	case rt.pattern == patternLogout:
+		res = h.logoutLocked(who, now)
 	default:
 		res = h.revokeLocked(who, rt.sessionID, now)
 	}
@@ -121,7 +126,7 @@ func (u *User) inTenant(header http.Header) bool {
 // session, if it has one, is active.
 func (h *Handler) callerLocked(token string, now time.Time) (caller, bool) {
 	if s, ok := h.tokens[token]; ok {
-		return caller{userID: s.UserID, session: s}, s.Active(now) && h.signing.liveLocked(token, now)
+		return caller{userID: s.UserID, session: s}, s.Active(now) && h.signing.liveLocked(token, now) && h.auth.liveLocked(token, now)
 	}
 	if userID, ok := h.sessionless[token]; ok {
 		return caller{userID: userID}, true

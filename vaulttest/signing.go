@@ -33,9 +33,9 @@ const AccessTokenLifetime = 15 * time.Minute
 // TokenIssuer, aud TokenAudience, sub the user, session_id, tenant_id,
 // type "access", iat, nbf and exp) with the server's nulls.
 //
-// A token expires AccessTokenLifetime after it was issued, by the
-// handler's clock (SetNow, Advance), or when its session does, if
-// sooner; the API then answers it 401. IssueToken issues a session a
+// A token expires AccessTokenLifetime (or WithAccessTokenLifetime's)
+// after it was issued, by the handler's clock (SetNow, Advance), or when
+// its session does, if sooner; the API then answers it 401. IssueToken issues a session a
 // new one, as the server's refresh does. The key set is served at
 // JWKSPath, and JWKSURL returns its URL. A token given in
 // SessionSeed.Token is kept as given.
@@ -82,7 +82,7 @@ func (s *signing) liveLocked(token string, now time.Time) bool {
 
 // issueLocked returns a new signed access token of session s at now.
 func (h *Handler) issueLocked(s *Session, now time.Time) string {
-	exp := now.Add(AccessTokenLifetime)
+	exp := now.Add(h.accessTokenLifetime())
 	if s.ExpiresAt.Before(exp) {
 		exp = s.ExpiresAt
 	}
@@ -115,10 +115,12 @@ func (h *Handler) issueLocked(s *Session, now time.Time) string {
 
 // IssueToken issues the active session with the given ID a new access
 // token, as the Vault server's refresh does, and returns it: a signed
-// token valid for AccessTokenLifetime from the handler's clock with
-// WithSignedTokens, an opaque one without. The session's earlier tokens
-// keep working until they expire. It reports false for a session that
-// does not exist, is revoked or has expired.
+// token valid for AccessTokenLifetime (or WithAccessTokenLifetime's)
+// from the handler's clock with WithSignedTokens, an opaque one without,
+// which expires by WithAccessTokenLifetime, if set. The session's
+// earlier tokens keep working until they expire. It reports false for a
+// session that does not exist, is revoked or has expired. The session's
+// refresh token stays as it is.
 func (h *Handler) IssueToken(sessionID string) (string, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -127,16 +129,7 @@ func (h *Handler) IssueToken(sessionID string) (string, bool) {
 	if s == nil || !s.Active(now) {
 		return "", false
 	}
-	var token string
-	if h.signing != nil {
-		token = h.issueLocked(s, now)
-	} else {
-		h.seq++
-		token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
-	}
-	s.Token = token
-	h.tokens[token] = s
-	return token, true
+	return h.newAccessTokenLocked(s, now), true
 }
 
 // TokenKey returns the Ed25519 public key that signs the tokens of

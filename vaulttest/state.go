@@ -69,8 +69,13 @@ type Session struct {
 	ID string
 	// UserID is the user the session belongs to.
 	UserID string
-	// Token is the session's bearer token.
+	// Token is the session's bearer token: the latest one, after a
+	// refresh or IssueToken.
 	Token string
+	// RefreshToken is the refresh token a refresh of the session
+	// (POST /auth/refresh) accepts next, generated with the session;
+	// each refresh replaces it and spends the one it was sent.
+	RefreshToken string
 	// IPAddress is the client address, or empty.
 	IPAddress string
 	// UserAgent is the client's User-Agent, or empty.
@@ -237,6 +242,7 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	if generated && h.signing != nil {
 		s.Token = h.issueLocked(s, h.nowLocked())
 	}
+	h.sessionAddedLocked(s, generated, h.nowLocked())
 	h.sessions[s.ID] = s
 	h.tokens[s.Token] = s
 	return s.clone(), nil

@@ -106,7 +106,8 @@ type selector struct {
 }
 
 // routeList names the routes for error messages.
-var routeList = fmt.Sprintf("%q, %q and %q", RouteListSessions, RouteLogoutAllSessions, RouteRevokeSession)
+var routeList = fmt.Sprintf("%q, %q, %q, %q and %q", RouteListSessions, RouteLogoutAllSessions, RouteRevokeSession,
+	RouteRefreshToken, RouteLogout)
 
 // parseRoute parses a Fault.Route: empty, a path pattern of the API, or a
 // method and a pattern. A route that is close to one of the API's gets a
@@ -153,7 +154,7 @@ func parseRoute(s string) (selector, error) {
 		path = patternSession
 	}
 
-	if path != patternSessions && path != patternSession {
+	if path != patternSessions && path != patternSession && !isAuthPattern(path) {
 		return selector{}, refuse("not a route of the API, which serves " + routeList)
 	}
 	allowed := allowedMethods(path)

@@ -94,7 +94,7 @@ func TestFaultValidateRefuses(t *testing.T) {
 			name:  "a typo",
 			fault: vaulttest.Fault{Route: "GET /users/me/session"},
 			field: "Route",
-			msg:   `fault Route "GET /users/me/session": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}"`,
+			msg:   `fault Route "GET /users/me/session": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions", "DELETE /users/me/sessions/{sessionId}", "POST /auth/refresh" and "POST /auth/logout"`,
 		},
 		{name: "a path outside the API", fault: vaulttest.Fault{Route: "GET /nope"}, field: "Route"},
 		{name: "a trailing slash", fault: vaulttest.Fault{Route: "/users/me/sessions/"}, field: "Route"},

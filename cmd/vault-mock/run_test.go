@@ -231,7 +231,7 @@ func TestRunBadFlags(t *testing.T) {
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "GET /nope"},
-			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}"`,
+			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions", "DELETE /users/me/sessions/{sessionId}", "POST /auth/refresh" and "POST /auth/logout"`,
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "DELETE /users/me/sessions/abc"},
