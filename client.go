@@ -228,7 +228,7 @@ var (
 	opRevokeSession     = operation{name: "revoke session", method: http.MethodDelete, doneStatus: http.StatusNotFound}
 
 	opRefreshToken = operation{name: "refresh token", method: http.MethodPost, sendOnce: true, anonymous: true,
-		mayHaveDone: "the refresh token may have been rotated; sign in again"}
+		mayHaveDone: "the refresh token may have been rotated"}
 	opLogout = operation{name: "logout", method: http.MethodPost, doneStatus: http.StatusUnauthorized}
 )
 

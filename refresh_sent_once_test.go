@@ -78,7 +78,7 @@ func TestRefreshIsNeverSentTwice(t *testing.T) {
 			assert.Equal(t, int64(1), ts.requests.Load(), "refreshes the server received")
 			assert.Equal(t, tt.unknown, errors.Is(err, ErrOutcomeUnknown), "ErrOutcomeUnknown: %v", err)
 			if tt.unknown {
-				assert.Contains(t, err.Error(), "vault: refresh token: outcome unknown, the refresh token may have been rotated; sign in again: ")
+				assert.Contains(t, err.Error(), "vault: refresh token: outcome unknown, the refresh token may have been rotated: ")
 			}
 			assert.NotContains(t, logs.String(), "vault: retrying")
 			for _, secret := range []string{testRefreshToken, "rt-5ecret-refresh-0002", "at-5ecret-access-0002"} {
