@@ -49,9 +49,17 @@ func (e *FaultError) Error() string {
 //   - an Action that is not one of the package's;
 //   - a Count less than Unlimited, or a negative Latency;
 //   - a Status the action cannot send (see each action);
-//   - a SessionID with a Route other than the revocation of a session.
+//   - a SessionID with a Route other than the revocation of a session;
+//   - a RetryAfter, or a Retry-After in Header, that is neither a number
+//     of seconds nor an HTTP date;
+//   - a Header name that is not a token, a value with a control
+//     character (a CR or LF would be sent as a space), and
+//     Content-Length or Transfer-Encoding, which the handler sets;
+//   - a Body with an action that sends no body of its own choosing, or
+//     with Respond and no Status.
 //
-// Faults.Add panics with the same error.
+// Faults.Add panics with the same error. ValidateInput applies stricter
+// rules to faults read from outside a Go test.
 func (f Fault) Validate() error {
 	sel, err := parseRoute(f.Route)
 	if err != nil {
@@ -75,7 +83,7 @@ func (f Fault) Validate() error {
 			Reason: fmt.Sprintf("selects the revocation of one session, which the route %q never matches", f.Route),
 			Route:  RouteRevokeSession, SessionID: f.SessionID}
 	}
-	return nil
+	return f.checkAnswer()
 }
 
 // checkStatus returns why status cannot go with the action, or "".

@@ -31,9 +31,11 @@ type options struct {
 	rateWindow  time.Duration
 	dialect     vaulttest.Dialect
 
-	control       bool
-	controlRemote bool
-	requestLog    int
+	control         bool
+	controlRemote   bool
+	requestLog      int
+	requestLogBytes byteSize
+	showTokens      bool
 
 	idleTimeout     time.Duration
 	writeTimeout    time.Duration
@@ -43,6 +45,7 @@ type options struct {
 // Defaults of the flags that keep a long run in bounds.
 const (
 	defaultRequestLog      = 1000
+	defaultRequestLogBytes = 8 << 20
 	defaultIdleTimeout     = time.Minute
 	defaultWriteTimeout    = time.Minute
 	defaultShutdownTimeout = 2 * time.Second
@@ -60,12 +63,13 @@ var failModes = map[string]vaulttest.FaultAction{
 
 // faultFlags names the flag that sets each field of a vaulttest.Fault.
 var faultFlags = map[string]string{
-	"Route":     "-fail-route",
-	"SessionID": "-fail-session",
-	"Status":    "-fail-status",
-	"Count":     "-fail-count",
-	"Action":    "-fail-mode",
-	"Latency":   "-latency",
+	"Route":      "-fail-route",
+	"SessionID":  "-fail-session",
+	"Status":     "-fail-status",
+	"Count":      "-fail-count",
+	"Action":     "-fail-mode",
+	"Latency":    "-latency",
+	"RetryAfter": "-retry-after",
 }
 
 // parseFlags parses args. For -h it prints the usage on stderr and
@@ -93,6 +97,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.control, "control", true, "serve the control API under "+vaulttest.ControlPath+", to clients on the loopback interface")
 	fs.BoolVar(&o.controlRemote, "control-remote", false, "serve the control API to clients on any address too")
 	fs.IntVar(&o.requestLog, "request-log", defaultRequestLog, "keep the last `N` requests in the log that the control API reads")
+	o.requestLogBytes = defaultRequestLogBytes
+	fs.Var(&o.requestLogBytes, "request-log-bytes", "keep no more requests in the log than fit in this `size`, such as 8MiB, 512KiB or a number of bytes")
+	fs.BoolVar(&o.showTokens, "show-tokens", false, "show tokens in the request log and on standard error as requests sent them, instead of [REDACTED]")
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a kept-alive connection after this long without a request")
 	fs.DurationVar(&o.writeTimeout, "write-timeout", defaultWriteTimeout, "cut a response not written this long after its request was read; 0 for no limit")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, wait this long for responses in flight, then close their connections")
@@ -117,8 +124,6 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, fmt.Errorf("-sessions must be between 1 and %d", vaulttest.MaxDemoSessions)
 	case o.failMode != "" && failModes[o.failMode] == vaulttest.Respond:
 		return options{}, fmt.Errorf("unknown -fail-mode %q; the modes are %s", o.failMode, modeList())
-	case o.failCount < -1 || o.failCount == 0:
-		return options{}, errors.New("-fail-count must be positive or -1")
 	case o.latency < 0:
 		return options{}, errors.New("-latency must not be negative")
 	case o.rateLimit < 0:
@@ -129,19 +134,22 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, errors.New("-user must not be empty")
 	case o.requestLog < 1:
 		return options{}, errors.New("-request-log must be positive")
+	case o.requestLogBytes < minRequestLogBytes:
+		return options{}, fmt.Errorf("-request-log-bytes must be at least %s", byteSize(minRequestLogBytes))
 	case o.idleTimeout <= 0:
 		return options{}, errors.New("-idle-timeout must be positive")
 	case o.writeTimeout < 0:
 		return options{}, errors.New("-write-timeout must not be negative")
 	case o.shutdownTimeout < 0:
 		return options{}, errors.New("-shutdown-timeout must not be negative")
-	case o.writeTimeout > 0 && o.latency >= o.writeTimeout:
-		return options{}, fmt.Errorf("-latency %s is not shorter than -write-timeout %s: no response would be sent", o.latency, o.writeTimeout)
 	case o.controlRemote && !o.control:
 		return options{}, errors.New("-control-remote needs the control API, which -control=false turns off")
 	}
-	if err := o.failure().Validate(); err != nil {
-		return options{}, flagError(err, o.failMode)
+	// The faults of the flags follow the control API's rules.
+	for _, f := range []vaulttest.Fault{o.failure(), {Latency: o.latency, Count: vaulttest.Unlimited}} {
+		if err := f.ValidateInput(o.writeTimeout); err != nil {
+			return options{}, flagError(err, o)
+		}
 	}
 	if !o.failing() {
 		// Without a failure these flags would select nothing.
@@ -169,9 +177,10 @@ func modeList() string {
 	return strings.Join(names, ", ")
 }
 
-// flagError restates an error of vaulttest.Fault.Validate in terms of
-// the flags; mode is the -fail-mode, which decides the valid statuses.
-func flagError(err error, mode string) error {
+// flagError restates an error of vaulttest.Fault.ValidateInput in terms
+// of the flags of o.
+func flagError(err error, o options) error {
+	mode := o.failMode
 	var fe *vaulttest.FaultError
 	if !errors.As(err, &fe) {
 		return err
@@ -183,6 +192,9 @@ func flagError(err error, mode string) error {
 	msg := fmt.Sprintf("%s %s", name, fe.Value)
 	if fe.Field == "Status" && mode != "" {
 		msg += " with -fail-mode " + mode
+	}
+	if fe.Field == "Latency" && o.writeTimeout > 0 && o.latency >= o.writeTimeout {
+		return fmt.Errorf("-latency %s is not shorter than -write-timeout %s: no response would be sent", o.latency, o.writeTimeout)
 	}
 	msg += ": " + fe.Reason
 	if fe.Route != "" {
@@ -233,10 +245,14 @@ func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Optio
 	opts := []vaulttest.Option{
 		vaulttest.WithDialect(o.dialect),
 		vaulttest.WithRequestLog(o.requestLog),
+		vaulttest.WithRequestLogBytes(int(o.requestLogBytes)),
 		vaulttest.WithSeed(seed),
 	}
+	if o.showTokens {
+		opts = append(opts, vaulttest.WithShowTokens())
+	}
 	if o.control {
-		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote}))
+		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote, WriteTimeout: o.writeTimeout}))
 	}
 	if o.rateLimit == 0 {
 		return opts
