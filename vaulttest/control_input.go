@@ -78,7 +78,7 @@ func (c *controlCall) decode(v any) error {
 	}
 	ce := jsonInputError(err)
 	if c.rule == noBody {
-		ce.Message = fmt.Sprintf("%s takes no body: %s", c.route, ce.Message)
+		ce.Message = fmt.Sprintf("%s takes no body, or {}: %s", c.route, ce.Message)
 	}
 	return ce
 }
@@ -105,29 +105,26 @@ func jsonInputError(err error) *controlError {
 	for tok := range ptr.Tokens() {
 		path = append(path, tok)
 	}
-	// The member is the first name of the path: "status" of
-	// /1/status, "header" of /header/X-Foo.
-	for i, tok := range path {
-		if n, ok := arrayIndex(tok); ok && i == 0 {
+	// The member is the first name of the path: "status" of /1/status,
+	// "header" of /header/X-Foo; a leading index is that of the element
+	// of an array.
+	if len(path) > 0 {
+		if n, ok := arrayIndex(path[0]); ok {
 			ce.Index = &n
-			continue
+			path = path[1:]
 		}
-		ce.Field = tok
-		break
 	}
-	where := ""
-	if ptr != "" {
-		where = fmt.Sprintf("member %q", strings.TrimPrefix(string(ptr), "/"))
-		if ce.Field != "" && len(path) == 1 {
-			where = fmt.Sprintf("member %q", ce.Field)
-		}
+	where := "the body"
+	if len(path) > 0 {
+		ce.Field = path[0]
+		where = fmt.Sprintf("member %q", strings.Join(path, "/"))
 	}
 
 	switch {
 	case syn != nil && syn.Err == jsontext.ErrDuplicateName:
 		name := ptr.LastToken()
-		if parent := ptr.Parent(); parent != "" {
-			ce.Message = fmt.Sprintf("member %q has the member %q twice", strings.TrimPrefix(string(parent), "/"), name)
+		if len(path) > 1 {
+			ce.Message = fmt.Sprintf("member %q has the member %q twice", strings.Join(path[:len(path)-1], "/"), name)
 		} else {
 			ce.Message = fmt.Sprintf("member %q appears twice", name)
 		}
@@ -137,14 +134,10 @@ func jsonInputError(err error) *controlError {
 		ce.Message = unknownMember(ptr.LastToken(), sem.GoType)
 	case sem.GoType == nil:
 		ce.Message = fmt.Sprintf("%s: %v", where, sem.Err)
+	case sem.JSONKind == '0' && sem.Err != nil, sem.GoType == timeType && sem.JSONKind == '"':
+		ce.Message = fmt.Sprintf("%s must be %s", where, jsonTypeOf(sem.GoType))
 	default:
 		ce.Message = fmt.Sprintf("%s must be %s, not %s", where, jsonTypeOf(sem.GoType), jsonKindName(sem.JSONKind))
-		if sem.Err != nil && sem.JSONKind == '0' {
-			ce.Message = fmt.Sprintf("%s must be %s", where, jsonTypeOf(sem.GoType))
-		}
-	}
-	if ce.Message == "" || where == "" && ce.Field != "" {
-		ce.Message = fmt.Sprintf("member %q: %v", ce.Field, err)
 	}
 	if ce.Index != nil {
 		ce.Message = fmt.Sprintf("[%d]: %s", *ce.Index, ce.Message)
@@ -224,7 +217,7 @@ func jsonTypeOf(t reflect.Type) string {
 	}
 	switch {
 	case t == timeType:
-		return `a string holding an RFC 3339 time, such as "2025-03-14T09:00:00Z"`
+		return `an RFC 3339 time, such as "2025-03-14T09:00:00Z"`
 	case t.Kind() == reflect.String:
 		return "a string"
 	case t.Kind() == reflect.Bool:
