@@ -46,11 +46,11 @@ func TestControlRequestsFilterAndCount(t *testing.T) {
 	srv.Faults().Add(vaulttest.Fault{SessionID: other.ID, Status: 503})
 
 	list := srv.URL + "/users/me/sessions"
-	call(t, srv.Client(), http.MethodGet, list, me.Token)                             // req-000001 200
-	call(t, srv.Client(), http.MethodDelete, list+"/"+other.ID, me.Token)             // req-000002 503, fault
-	call(t, srv.Client(), http.MethodDelete, list+"/"+other.ID, me.Token)             // req-000003 200
-	call(t, srv.Client(), http.MethodGet, list, bob.Token)                            // req-000004 200
-	call(t, srv.Client(), http.MethodGet, list, "")                                   // req-000005 401
+	call(t, srv.Client(), http.MethodGet, list, me.Token)                            // req-000001 200
+	call(t, srv.Client(), http.MethodDelete, list+"/"+other.ID, me.Token)            // req-000002 503, fault
+	call(t, srv.Client(), http.MethodDelete, list+"/"+other.ID, me.Token)            // req-000003 200
+	call(t, srv.Client(), http.MethodGet, list, bob.Token)                           // req-000004 200
+	call(t, srv.Client(), http.MethodGet, list, "")                                  // req-000005 401
 	call(t, srv.Client(), http.MethodDelete, srv.URL+"/users/me/session", bob.Token) // req-000006 404
 
 	tests := []struct {
