@@ -116,8 +116,13 @@ type controlClockChange struct {
 	Frozen  *bool      `json:"frozen"`
 }
 
+type controlHealth struct {
+	Status  string `json:"status"`
+	Dialect string `json:"dialect"`
+}
+
 func (h *Handler) controlHealth(*controlCall) (int, any, error) {
-	return http.StatusOK, map[string]string{"status": "ok", "dialect": h.cfg.dialect.String()}, nil
+	return http.StatusOK, controlHealth{Status: "ok", Dialect: h.cfg.dialect.String()}, nil
 }
 
 func (h *Handler) controlAddUser(c *controlCall) (int, any, error) {
