@@ -73,8 +73,8 @@ func (h *Handler) ExpireSession(id string) (Session, bool) {
 // seeds have run. A request that arrived before the reset and is still
 // in flight changes nothing from then on: the latency of its fault ends,
 // and it is answered 503 SERVICE_UNAVAILABLE with the message
-// MessageReset, unless its fault resets the connection or cuts the
-// answer, which still happens. Resets run one at a time.
+// MessageReset; one whose fault was already resetting its connection or
+// cutting its answer goes on doing so. Resets run one at a time.
 func (h *Handler) Reset() {
 	h.gate.Lock()
 	defer h.gate.Unlock()
