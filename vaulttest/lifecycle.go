@@ -96,6 +96,7 @@ func (h *Handler) Reset() {
 	h.reqSeq = 0
 	h.requests.clear()
 	h.logChangedLocked()
+	h.signing.reset()
 	h.mu.Unlock()
 	h.seed()
 }

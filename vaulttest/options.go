@@ -27,6 +27,8 @@ type config struct {
 	// requestLogBytes bounds the request log in bytes; zero for none.
 	requestLogBytes int
 	showTokens      bool
+	// signedTokens is WithSignedTokens.
+	signedTokens bool
 }
 
 func defaultConfig() config {

@@ -36,6 +36,7 @@ type options struct {
 	requestLog      int
 	requestLogBytes byteSize
 	showTokens      bool
+	signedTokens    bool
 
 	idleTimeout     time.Duration
 	writeTimeout    time.Duration
@@ -96,6 +97,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.TextVar(&o.dialect, "dialect", vaulttest.DialectSpec, "answer as the API's spec says (spec) or as the Vault server's code does (server)")
 	fs.BoolVar(&o.control, "control", true, "serve the control API under "+vaulttest.ControlPath+", to clients on the loopback interface")
 	fs.BoolVar(&o.controlRemote, "control-remote", false, "serve the control API to clients on any address too")
+	fs.BoolVar(&o.signedTokens, "signed-tokens", false, "make session tokens JWTs signed as the Vault server signs its access tokens, valid 15 minutes,\n"+
+		"with the key set at "+vaulttest.JWKSPath+" (printed as VAULT_JWKS_URL)")
 	fs.IntVar(&o.requestLog, "request-log", defaultRequestLog, "keep the last `N` requests in the log that the control API reads")
 	o.requestLogBytes = defaultRequestLogBytes
 	fs.Var(&o.requestLogBytes, "request-log-bytes", "keep no more requests in the log than fit in this `size`, such as 8MiB, 512KiB or a number of bytes")
@@ -250,6 +253,9 @@ func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Optio
 	}
 	if o.showTokens {
 		opts = append(opts, vaulttest.WithShowTokens())
+	}
+	if o.signedTokens {
+		opts = append(opts, vaulttest.WithSignedTokens())
 	}
 	if o.control {
 		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote, WriteTimeout: o.writeTimeout}))

@@ -60,6 +60,9 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer, tu
 	if o.control {
 		fmt.Fprintf(stdout, "VAULT_CONTROL_URL=%s%s\n", origin, vaulttest.ControlPath)
 	}
+	if o.signedTokens {
+		fmt.Fprintf(stdout, "VAULT_JWKS_URL=%s%s\n", origin, vaulttest.JWKSPath)
+	}
 	// Nothing else goes to standard output. Closing it lets a shell's
 	// command substitution, as in eval "$(vault-mock &)", return while
 	// the server keeps serving.
