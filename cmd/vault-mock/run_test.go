@@ -231,7 +231,7 @@ func TestRunBadFlags(t *testing.T) {
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "GET /nope"},
-			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}"`,
+			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}", and GET and DELETE on the admin paths "/admin/users/{userId}/sessions" and "/admin/users/{userId}/sessions/{sessionId}"`,
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "DELETE /users/me/sessions/abc"},
@@ -242,7 +242,7 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-fail-status", "503", "-fail-route", "users"}},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", vaulttest.RouteListSessions, "-fail-session", "s1"},
-			want: `vault-mock: -fail-session "s1": selects the revocation of one session, which the route "GET /users/me/sessions" never matches; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "s1"`,
+			want: `vault-mock: -fail-session "s1": selects the requests naming one session, which the route "GET /users/me/sessions" never matches; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "s1"`,
 		},
 		{args: []string{"-fail-route", vaulttest.RouteListSessions}, want: "vault-mock: -fail-route needs -fail-status or -fail-mode"},
 		{args: []string{"-fail-session", "s1"}, want: "vault-mock: -fail-session needs -fail-status or -fail-mode"},
