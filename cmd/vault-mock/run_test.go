@@ -24,6 +24,7 @@ import (
 // mock is a vault-mock started by run in the background.
 type mock struct {
 	baseURL, token string
+	adminToken     string
 	controlURL     string // empty with -control=false
 	lines          []string
 	stderr         *syncbuf.Buffer
@@ -67,11 +68,14 @@ func startMock(t *testing.T, args ...string) *mock {
 	require.True(t, ok, m.lines[0])
 	m.token, ok = strings.CutPrefix(m.lines[1], "VAULT_TOKEN=")
 	require.True(t, ok, m.lines[1])
-	if len(m.lines) > 2 {
-		m.controlURL, ok = strings.CutPrefix(m.lines[2], "VAULT_CONTROL_URL=")
-		require.True(t, ok, m.lines[2])
+	require.GreaterOrEqual(t, len(m.lines), 3, "stderr: %s", m.stderr.String())
+	m.adminToken, ok = strings.CutPrefix(m.lines[2], "VAULT_ADMIN_TOKEN=")
+	require.True(t, ok, m.lines[2])
+	if len(m.lines) > 3 {
+		m.controlURL, ok = strings.CutPrefix(m.lines[3], "VAULT_CONTROL_URL=")
+		require.True(t, ok, m.lines[3])
 	}
-	require.LessOrEqual(t, len(m.lines), 3, "nothing else on standard output")
+	require.LessOrEqual(t, len(m.lines), 4, "nothing else on standard output")
 	return m
 }
 
