@@ -76,11 +76,14 @@ type Configuration struct {
 	// MaxRetries is the number of retries after the first attempt: 0 means
 	// DefaultMaxRetries, a negative value disables retries.
 	MaxRetries int
-	// RetryWaitMin is the first backoff. Default: DefaultRetryWaitMin.
+	// RetryWaitMin is the first backoff. Default: DefaultRetryWaitMin, or
+	// RetryWaitMax when that alone is set and is shorter.
 	RetryWaitMin time.Duration
 	// RetryWaitMax caps every wait between attempts. When the server asks
 	// for a longer wait, the call returns the *APIError at once with
-	// RetryAfter set. Default: DefaultRetryWaitMax.
+	// RetryAfter set. Default: DefaultRetryWaitMax, or RetryWaitMin when
+	// that alone is set and is longer. Setting both with RetryWaitMin the
+	// longer is a *ConfigError.
 	RetryWaitMax time.Duration
 	// RetryBudget is how many retries the Client may make, across all its
 	// calls, in a burst of failures: each retry spends from a shared
@@ -149,16 +152,25 @@ func checkHeader(key, value string) error {
 	if !validHeaderName(key) {
 		return fmt.Errorf("header name %q is not a valid token", key)
 	}
-	if breaksHeader(value) {
-		return fmt.Errorf("value of header %s contains a line break or NUL", canonical)
+	if why := headerValueFault(value); why != "" {
+		return fmt.Errorf("value of header %s %s", canonical, why)
 	}
 	return nil
 }
 
-// breaksHeader reports whether a header value holds a line break or NUL,
-// which would end the header early or be refused by net/http.
-func breaksHeader(value string) bool {
-	return strings.ContainsAny(value, "\r\n\x00")
+// headerValueFault says why net/http would refuse to send a header value,
+// or returns "": a line break or NUL would end the header early, and
+// net/http refuses every other control character but the tab too.
+func headerValueFault(value string) string {
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return "contains a line break or NUL"
+	}
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return "contains a control character"
+		}
+	}
+	return ""
 }
 
 func validHeaderName(name string) bool {

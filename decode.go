@@ -256,6 +256,17 @@ func (r *jsonReader) readSession(s *SessionResponse) error {
 	return r.delim()
 }
 
+// decoder decodes a 2xx body into the result of an operation.
+type decoder interface {
+	decode(*jsonReader) error
+}
+
+// limitsReader is a decoder of a list that carries session limits, for
+// WithSessionLimits.
+type limitsReader interface {
+	setLimitsDst(*SessionLimits)
+}
+
 // sessionList is the decoder of ListSessions.
 type sessionList = listBody[SessionResponse]
 
@@ -269,14 +280,12 @@ type listBody[T any] struct {
 	readItem  func(*jsonReader, *T) (string, error)
 }
 
+func (l *listBody[T]) setLimitsDst(dst *SessionLimits) { l.limitsDst = dst }
+
 func (l *listBody[T]) decode(r *jsonReader) (err error) {
 	l.sessions, l.limits, err = decodeList(r, l.readItem)
 	return err
 }
-
-// wantLimits is how the call hands WithSessionLimits' destination to the
-// list.
-func (l *listBody[T]) wantLimits(dst *SessionLimits) { l.limitsDst = dst }
 
 // result returns the list and sets the limits WithSessionLimits asked
 // for, to zero when the call failed.

@@ -50,14 +50,28 @@ func (r *jsonReader) reset(src io.Reader) {
 	r.dec.Reset(src, jsontext.AllowInvalidUTF8(true))
 }
 
-// release lets go of the body r read, n bytes long, keeping r's buffers
-// for the next body unless they may have grown large.
-func (r *jsonReader) release(n int64) {
+// getReader returns a jsonReader reading src. A Client keeps the readers
+// of finished calls in a pool: a reader's buffers are most of what
+// decoding a body allocates, and a busy service decodes the same shapes
+// over and over.
+func (c *Client) getReader(src io.Reader) *jsonReader {
+	r, _ := c.readers.Get().(*jsonReader)
+	if r == nil {
+		r = new(jsonReader)
+	}
+	r.reset(src)
+	return r
+}
+
+// putReader gives back a reader that read a body n bytes long. It keeps
+// the reader's buffers for the next body unless they may have grown
+// large.
+func (c *Client) putReader(r *jsonReader, n int64) {
 	if n > keepReaderBelow {
-		*r = jsonReader{}
 		return
 	}
 	r.dec.Reset(http.NoBody)
+	c.readers.Put(r)
 }
 
 // kind returns the kind of the next token without reading it, or 0 when

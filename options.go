@@ -49,8 +49,8 @@ func WithAccessToken(token string) RequestOption {
 		if token == "" {
 			return fmt.Errorf("%w: WithAccessToken with an empty token", ErrNoCredential)
 		}
-		if breaksHeader(token) {
-			return fmt.Errorf("%w: WithAccessToken with a token that holds a line break or NUL", ErrInvalidArgument)
+		if why := headerValueFault(token); why != "" {
+			return fmt.Errorf("%w: WithAccessToken with a token that %s", ErrInvalidArgument, why)
 		}
 		o.token = token
 		return nil
@@ -98,11 +98,13 @@ func WithQuery(v any) RequestOption {
 	}
 }
 
-// WithHTTPResponse stores the call's final HTTP response in *dst, for its
-// status and headers (rate limits, request ID). The body has already been
-// read and closed, and the Authorization header of its Request is
-// redacted. *dst is set on API errors too, and set to nil when no
-// response arrived (the call failed before or while sending).
+// WithHTTPResponse stores in *dst the last HTTP response the call
+// received, for its status and headers (rate limits, request ID),
+// whatever ended the call afterwards: a transport failure on a later
+// attempt, or the context ending in the wait before a retry. The body has
+// already been read and closed, and the Authorization header of its
+// Request is redacted. *dst is set on API errors too, and set to nil when
+// no response arrived (the call failed before or while sending).
 func WithHTTPResponse(dst **http.Response) RequestOption {
 	return func(o *requestOptions) error {
 		if dst == nil {

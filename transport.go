@@ -7,18 +7,15 @@ import (
 )
 
 // newHTTPClient returns the transport the SDK sends through and the
-// *http.Client that wraps it. The wrapper never follows redirects, and
-// hides CloseIdleConnections from go-retryablehttp, which would otherwise
-// drop the whole pool after every failed call while other goroutines are
-// using it.
+// *http.Client that wraps it. The wrapper never follows redirects.
 //
 // A caller's client without a Transport gets the pooled one, not
 // http.DefaultTransport: setting only a Timeout must not cut the pool to
 // net/http's two idle connections per host.
 //
-// go-retryablehttp sends each attempt through the wrapper's Do, so its
-// Timeout bounds one attempt, from dialling to the end of the body:
-// attemptTimeout when set, else the caller's client's.
+// Each attempt goes through the wrapper's Do, so its Timeout bounds one
+// attempt, from dialling to the end of the body: attemptTimeout when set,
+// else the caller's client's.
 func newHTTPClient(user *http.Client, attemptTimeout time.Duration) (http.RoundTripper, *http.Client) {
 	hc := &http.Client{CheckRedirect: refuseRedirect}
 	var rt http.RoundTripper
@@ -33,7 +30,7 @@ func newHTTPClient(user *http.Client, attemptTimeout time.Duration) (http.RoundT
 	if rt == nil {
 		rt = newPooledTransport()
 	}
-	hc.Transport = poolKeeper{rt}
+	hc.Transport = rt
 	return rt, hc
 }
 
@@ -58,8 +55,3 @@ func newPooledTransport() *http.Transport {
 }
 
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// poolKeeper is a RoundTripper with no CloseIdleConnections method.
-type poolKeeper struct{ rt http.RoundTripper }
-
-func (p poolKeeper) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }
