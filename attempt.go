@@ -98,6 +98,9 @@ func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
 		have := req.Header[key]
 		req.Header[key] = append(have[:len(have):len(have)], values...)
 	}
+	if k.tenant != nil {
+		req.Header["X-Tenant-Id"] = k.tenant // WithTenant: this call's, in place of TenantID
+	}
 	req.Header["Authorization"] = k.auth
 	return req, nil
 }
@@ -110,12 +113,12 @@ func (k *call) decodeBody(resp *http.Response) (lost, result error) {
 		// No body to read: the change is made (see effectOf).
 		return nil, nil
 	}
-	k.body.reset(resp.Body, k.client.maxBody)
-	r := k.client.getReader(&k.body)
-	err := k.decode.decode(r)
-	k.client.putReader(r, k.body.read())
-	body := k.body
-	k.body = limitedReader{}
+	r := k.client.getReader()
+	r.body.reset(resp.Body, k.client.maxBody)
+	r.json.reset(&r.body)
+	err := k.decode.decode(&r.json)
+	body := r.body
+	k.client.putReader(r)
 	switch {
 	case err == nil:
 		return nil, nil

@@ -83,9 +83,10 @@ func (k *call) closeBody(resp *http.Response) {
 
 // discard reads and drops what is left of a body, up to a bound.
 func (k *call) discard(body io.Reader) {
-	k.drain = io.LimitedReader{R: body, N: min(k.client.maxBody, drainLimit)}
-	_, _ = io.Copy(io.Discard, &k.drain)
-	k.drain = io.LimitedReader{}
+	r := k.client.getReader()
+	r.drain = io.LimitedReader{R: body, N: min(k.client.maxBody, drainLimit)}
+	_, _ = io.Copy(io.Discard, &r.drain)
+	k.client.putReader(r)
 }
 
 // readAPIError builds the *APIError of a non-2xx response. A body lost in

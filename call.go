@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -58,7 +57,7 @@ func (c *Client) send(ctx context.Context, op operation, path string, opts []Req
 		return &opError{op: op.name, err: err}
 	}
 
-	k := call{client: c, op: op, decode: dec, auth: auth, extra: ro.header, target: c.baseURL + path}
+	k := call{client: c, op: op, decode: dec, auth: auth, extra: ro.header, tenant: ro.tenant, target: c.baseURL + path}
 	if ro.query != "" {
 		k.target += "?" + ro.query
 	}
@@ -102,12 +101,11 @@ type call struct {
 	client *Client
 	op     operation
 	decode decoder
-	target string           // the request URL
-	auth   []string         // the Authorization header's value
-	extra  http.Header      // the call's own headers (WithHeader)
-	base   context.Context  // the context the attempts are sent with
-	body   limitedReader    // the 2xx body being decoded
-	drain  io.LimitedReader // what closeBody drops
+	target string          // the request URL
+	auth   []string        // the Authorization header's value
+	extra  http.Header     // the call's own headers (WithHeader)
+	tenant []string        // the call's X-Tenant-ID (WithTenant), or nil
+	base   context.Context // the context the attempts are sent with
 
 	attempts   int            // requests sent so far
 	lastResp   *http.Response // the last response that arrived, its body read

@@ -64,6 +64,9 @@ func NewClient(cfg Configuration) (*Client, error) {
 			return nil, &ConfigError{Field: f.name, Reason: why}
 		}
 	}
+	if err := checkTenantID(cfg.TenantID); err != nil {
+		return nil, &ConfigError{Field: "TenantID", Reason: err.Error()}
+	}
 	for key, values := range cfg.Headers {
 		// The name is checked even without values: net/http refuses an
 		// invalid name whatever follows it.

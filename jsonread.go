@@ -50,27 +50,35 @@ func (r *jsonReader) reset(src io.Reader) {
 	r.dec.Reset(src, jsontext.AllowInvalidUTF8(true))
 }
 
-// getReader returns a jsonReader reading src. A Client keeps the readers
-// of finished calls in a pool: a reader's buffers are most of what
-// decoding a body allocates, and a busy service decodes the same shapes
-// over and over.
-func (c *Client) getReader(src io.Reader) *jsonReader {
-	r, _ := c.readers.Get().(*jsonReader)
+// bodyReader is what reading one body needs: the JSON reader, the size
+// limit and the drain of what is left. A Client keeps the bodyReaders of
+// finished calls in a pool: a reader's buffers are most of what decoding
+// a body allocates, and a busy service decodes the same shapes over and
+// over.
+type bodyReader struct {
+	json  jsonReader
+	body  limitedReader
+	drain io.LimitedReader
+}
+
+// getReader returns a bodyReader from the Client's pool.
+func (c *Client) getReader() *bodyReader {
+	r, _ := c.readers.Get().(*bodyReader)
 	if r == nil {
-		r = new(jsonReader)
+		r = new(bodyReader)
 	}
-	r.reset(src)
 	return r
 }
 
-// putReader gives back a reader that read a body n bytes long. It keeps
-// the reader's buffers for the next body unless they may have grown
-// large.
-func (c *Client) putReader(r *jsonReader, n int64) {
-	if n > keepReaderBelow {
+// putReader gives back a bodyReader. It keeps the reader's buffers for
+// the next body unless the last body may have grown them large.
+func (c *Client) putReader(r *bodyReader) {
+	read := r.body.read()
+	r.body, r.drain = limitedReader{}, io.LimitedReader{}
+	if read > keepReaderBelow {
 		return
 	}
-	r.dec.Reset(http.NoBody)
+	r.json.dec.Reset(http.NoBody)
 	c.readers.Put(r)
 }
 

@@ -34,6 +34,14 @@ func newHTTPClient(user *http.Client, attemptTimeout time.Duration) (http.RoundT
 	return rt, hc
 }
 
+// The dialer of the default transport, as http.DefaultTransport's: a
+// connection not made in dialTimeout fails, and an idle one is probed
+// every dialKeepAlive so that a dead peer is noticed.
+const (
+	dialTimeout   = 30 * time.Second
+	dialKeepAlive = 30 * time.Second
+)
+
 // newPooledTransport is the default transport: like http.DefaultTransport,
 // but keeping enough idle connections per host for a busy service, where
 // the standard two would make concurrent callers open and close
@@ -42,8 +50,8 @@ func newPooledTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
+			Timeout:   dialTimeout,
+			KeepAlive: dialKeepAlive,
 		}).DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          256,

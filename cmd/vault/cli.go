@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -24,6 +25,8 @@ type cli struct {
 	stdinIsTerminal func() bool
 	// now is the clock relative times are shown against.
 	now func() time.Time
+	// onListen, when set, is told the address webhook listen listens on.
+	onListen func(net.Addr)
 }
 
 // newCLI returns a cli over the given streams and environment.
@@ -82,6 +85,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		return c.sessions(ctx, args[1:], global)
 	case "admin":
 		return c.admin(ctx, args[1:], global)
+	case "webhook":
+		return c.webhookCmd(ctx, args[1:], global)
 	case "version":
 		// The connection flags have nothing to connect here.
 		return c.version(args[1:])

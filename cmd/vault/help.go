@@ -16,6 +16,7 @@ Usage:
   vault sessions revoke-others [flags]    sign out every session but the current one
   vault sessions logout-all [flags]       sign every session out
   vault admin sessions COMMAND USER_ID    manage any user's sessions, as a tenant administrator
+  vault webhook listen [flags]            receive, verify and print webhooks
   vault version                           print the versions of vault and the SDK
   vault help [COMMAND]                    print the help of a command
 
@@ -25,6 +26,13 @@ command (vault --verbose sessions list, vault sessions list --verbose);
 run vault sessions list --help for their description. Run vault admin
 --help for the admin commands.
 ` + environmentHelp + exitCodesHelp
+
+// webhookHelp is the help of "vault webhook".
+const webhookHelp = `Usage:
+  vault webhook listen [flags]            receive, verify and print webhooks
+
+Run vault webhook listen --help for its flags.
+`
 
 // sessionsHelp is the help of "vault sessions".
 const sessionsHelp = `Usage:
@@ -70,12 +78,16 @@ func printCommandHelp(w io.Writer, cmd command, fs *flag.FlagSet) {
 	if cmd.details != "" {
 		fmt.Fprintf(w, "\n%s", cmd.details)
 	}
-	if fs.Lookup("base-url") == nil {
+	hasFlags := false
+	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if !hasFlags {
 		return
 	}
 	fmt.Fprintf(w, "\nFlags:\n")
 	printFlags(w, fs)
-	_, _ = io.WriteString(w, environmentHelp+exitCodesHelp)
+	if fs.Lookup("base-url") != nil {
+		_, _ = io.WriteString(w, environmentHelp+exitCodesHelp)
+	}
 }
 
 // printFlags lists the flags of fs with a double dash, as the help and

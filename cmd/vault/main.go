@@ -5,6 +5,7 @@
 //	vault sessions revoke ID...       sign one or more sessions out
 //	vault sessions revoke-others      sign out every session but the current one
 //	vault sessions logout-all --yes   sign every session out
+//	vault webhook listen --secret S   receive, verify and print webhooks
 //	vault version                     print the versions
 //
 // With the token of a tenant administrator, it manages the sessions of

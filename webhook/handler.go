@@ -1,0 +1,135 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+)
+
+// MaxBodyBytes is the largest delivery a [Handler] reads: the server
+// refuses to send an event over 1 MiB.
+const MaxBodyBytes = 1 << 20
+
+// Handler is an http.Handler that receives deliveries: it verifies each
+// with Verifier, then calls Handle with the event.
+//
+// It answers:
+//   - 405, with Allow: POST, to any method but POST;
+//   - 413 to a body over MaxBodyBytes;
+//   - 400 to a delivery that does not verify (Parse's error matches
+//     ErrInvalidSignature or ErrStaleTimestamp); Handle is not called;
+//   - 500 when Handle returns an error, so that the server delivers
+//     again, and when the Handler is misconfigured (no secret, no Handle,
+//     a negative tolerance);
+//   - 204 when Handle returns nil, and to a delivery whose X-Webhook-ID
+//     was handled successfully before, without calling Handle again.
+//
+// It remembers the IDs of the last Remember deliveries it handled
+// successfully ([DefaultRemember] when 0); an ID forgotten since is
+// handled again, so Handle must still be idempotent. A copy of a delivery
+// that arrives while the first is being handled waits for it. A delivery
+// without an ID is always handled.
+//
+// Answer bodies never hold a secret, a signature or Handle's error. A
+// Handler must not be copied after first use.
+type Handler struct {
+	// Verifier verifies each delivery.
+	Verifier Verifier
+	// Handle is called with each verified event and the request's
+	// context. It should return quickly: the server waits at most 30
+	// seconds for the answer.
+	Handle func(context.Context, *Event) error
+	// Remember is how many handled delivery IDs are remembered; 0 means
+	// DefaultRemember, a negative value remembers none.
+	Remember int
+	// Logger, when set, gets a record for every delivery refused or
+	// failed: the reason and the delivery's ID and type, never a secret or
+	// a signature.
+	Logger *slog.Logger
+
+	seen seen
+}
+
+// NewHandler returns a [*Handler] that verifies each delivery with any of
+// the secrets, as [Parse] does, and calls handle with its event. See
+// Handler for what it answers.
+func NewHandler(handle func(context.Context, *Event) error, secrets ...string) http.Handler {
+	return &Handler{Handle: handle, Verifier: Verifier{Secrets: secrets}}
+}
+
+// ServeHTTP receives one delivery.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "webhook: only POST", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			h.refuse(w, r, http.StatusRequestEntityTooLarge, "webhook: body over 1 MiB", err)
+			return
+		}
+		h.refuse(w, r, http.StatusBadRequest, "webhook: body not read", err)
+		return
+	}
+	if h.Handle == nil {
+		h.refuse(w, r, http.StatusInternalServerError, "webhook: no handler", errors.New("webhook: Handler.Handle is nil"))
+		return
+	}
+	e, err := h.Verifier.Parse(body, r.Header)
+	switch {
+	case errors.Is(err, ErrNoSecret):
+		h.refuse(w, r, http.StatusInternalServerError, "webhook: receiver misconfigured", err)
+		return
+	case errors.Is(err, ErrInvalidSignature), errors.Is(err, ErrStaleTimestamp):
+		h.refuse(w, r, http.StatusBadRequest, "webhook: delivery not verified", err)
+		return
+	case err != nil:
+		h.refuse(w, r, http.StatusInternalServerError, "webhook: receiver misconfigured", err)
+		return
+	}
+
+	succeeded := false
+	if e.ID != "" && h.Remember >= 0 {
+		limit := h.Remember
+		if limit == 0 {
+			limit = DefaultRemember
+		}
+		handled, err := h.seen.claim(r.Context(), e.ID, limit)
+		if err != nil {
+			h.refuse(w, r, http.StatusServiceUnavailable, "webhook: gone while a copy was handled", err)
+			return
+		}
+		if handled {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		// Deferred, so that a panicking Handle releases the ID too.
+		defer func() { h.seen.release(e.ID, succeeded) }()
+	}
+	if err := h.Handle(r.Context(), e); err != nil {
+		h.refuse(w, r, http.StatusInternalServerError, "webhook: handler failed", err)
+		return
+	}
+	succeeded = true
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, answer string, err error) {
+	if h.Logger != nil {
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelWarn
+		}
+		h.Logger.LogAttrs(r.Context(), level, "webhook: delivery refused",
+			slog.Int("status", status),
+			slog.String("id", r.Header.Get(HeaderID)),
+			slog.String("event", r.Header.Get(HeaderEvent)),
+			slog.String("error", err.Error()))
+	}
+	http.Error(w, answer, status)
+}
