@@ -150,9 +150,9 @@ func TestControlAnswersEveryMember(t *testing.T) {
 	srv := newControlServer(t)
 	r := ctl(t, srv, http.MethodPost, "/users", `{"id":"carol"}`)
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
-	assert.JSONEq(t, `{"id":"carol","tenantId":null,"tenantSlug":null}`, string(r.body))
+	assert.JSONEq(t, `{"id":"carol","tenantId":null,"tenantSlug":null,"admin":false}`, string(r.body))
 	r = ctl(t, srv, http.MethodGet, "/users/carol", "")
-	assert.JSONEq(t, `{"id":"carol","tenantId":null,"tenantSlug":null}`, string(r.body))
+	assert.JSONEq(t, `{"id":"carol","tenantId":null,"tenantSlug":null,"admin":false}`, string(r.body))
 
 	r = ctl(t, srv, http.MethodPost, "/users/carol/sessions", `{"id":"ses_cli"}`)
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
@@ -162,7 +162,8 @@ func TestControlAnswersEveryMember(t *testing.T) {
 	assert.Equal(t, "null", string(s["userAgent"]))
 	assert.Equal(t, "null", string(s["deviceInfo"]))
 	assert.Equal(t, "null", string(s["revokedAt"]))
-	assert.Len(t, s, 13)
+	assert.Equal(t, "null", string(s["deviceFingerprint"]))
+	assert.Len(t, s, 14)
 
 	r = ctl(t, srv, http.MethodGet, "/nope", "")
 	assert.JSONEq(t, `{"error":{"code":"NOT_FOUND","message":"No control route for GET /__vault/nope","field":null,"index":null,"route":null,"sessionId":null}}`, string(r.body))

@@ -15,6 +15,7 @@ type controlUser struct {
 	ID         string `json:"id"`
 	TenantID   string `json:"tenantId"`
 	TenantSlug string `json:"tenantSlug"`
+	Admin      bool   `json:"admin"`
 }
 
 // controlUserView is a user as the control API shows it.
@@ -22,10 +23,11 @@ type controlUserView struct {
 	ID         string  `json:"id"`
 	TenantID   *string `json:"tenantId"`
 	TenantSlug *string `json:"tenantSlug"`
+	Admin      bool    `json:"admin"`
 }
 
 func newControlUserView(u User) controlUserView {
-	return controlUserView{ID: u.ID, TenantID: nullable(u.TenantID), TenantSlug: nullable(u.TenantSlug)}
+	return controlUserView{ID: u.ID, TenantID: nullable(u.TenantID), TenantSlug: nullable(u.TenantSlug), Admin: u.Admin}
 }
 
 // controlSession is a Session as the control API shows it, token
@@ -46,6 +48,10 @@ type controlSession struct {
 	// Active tells whether ListSessions lists the session at the
 	// server's current time.
 	Active bool `json:"active"`
+	// DeviceFingerprint comes last, as it came last: a suite that
+	// matches the text of a session finds the members before it as
+	// they were.
+	DeviceFingerprint *string `json:"deviceFingerprint"`
 }
 
 func newControlSession(s Session, now time.Time) controlSession {
@@ -63,6 +69,7 @@ func newControlSession(s Session, now time.Time) controlSession {
 		Revoked:        s.Revoked,
 		Active:         s.Active(now),
 	}
+	c.DeviceFingerprint = nullable(s.DeviceFingerprint)
 	if s.Revoked {
 		c.RevokedAt = &s.RevokedAt
 	}
@@ -79,15 +86,16 @@ func controlSessions(list []Session, now time.Time) []controlSession {
 
 // controlSeed is a SessionSeed in JSON.
 type controlSeed struct {
-	ID             string                    `json:"id"`
-	Token          string                    `json:"token"`
-	IPAddress      string                    `json:"ipAddress"`
-	UserAgent      string                    `json:"userAgent"`
-	DeviceInfo     *vault.DeviceInfoResponse `json:"deviceInfo"`
-	MFAVerified    bool                      `json:"mfaVerified"`
-	CreatedAt      time.Time                 `json:"createdAt"`
-	LastActivityAt time.Time                 `json:"lastActivityAt"`
-	ExpiresAt      time.Time                 `json:"expiresAt"`
+	ID                string                    `json:"id"`
+	Token             string                    `json:"token"`
+	IPAddress         string                    `json:"ipAddress"`
+	UserAgent         string                    `json:"userAgent"`
+	DeviceFingerprint string                    `json:"deviceFingerprint"`
+	DeviceInfo        *vault.DeviceInfoResponse `json:"deviceInfo"`
+	MFAVerified       bool                      `json:"mfaVerified"`
+	CreatedAt         time.Time                 `json:"createdAt"`
+	LastActivityAt    time.Time                 `json:"lastActivityAt"`
+	ExpiresAt         time.Time                 `json:"expiresAt"`
 }
 
 type controlDemo struct {

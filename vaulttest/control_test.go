@@ -106,7 +106,7 @@ func TestControlScenario(t *testing.T) {
 
 			r = ctl(t, srv, http.MethodPost, "/users", `{"id":"alice","tenantId":"tnt_1","tenantSlug":"acme"}`)
 			require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
-			assert.JSONEq(t, `{"id":"alice","tenantId":"tnt_1","tenantSlug":"acme"}`, string(r.body))
+			assert.JSONEq(t, `{"id":"alice","tenantId":"tnt_1","tenantSlug":"acme","admin":false}`, string(r.body))
 			u, _ := srv.User("alice")
 			assert.Equal(t, vaulttest.User{ID: "alice", TenantID: "tnt_1", TenantSlug: "acme"}, u)
 

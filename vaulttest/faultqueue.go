@@ -178,7 +178,7 @@ func (p *pendingFault) matches(t target) bool {
 	switch {
 	case p.sel.method != "" && p.sel.method != t.method,
 		p.sel.pattern != "" && (!t.rt.found || p.sel.pattern != t.rt.pattern),
-		f.SessionID != "" && (!t.rt.found || t.rt.pattern != patternSession || t.rt.sessionID != f.SessionID),
+		f.SessionID != "" && (!t.rt.found || !hasSessionID(t.rt.pattern) || t.rt.sessionID != f.SessionID),
 		f.Token != "" && f.Token != t.token,
 		f.UserID != "" && f.UserID != t.userID:
 		return false

@@ -31,6 +31,7 @@ func TestDocsShowWhatVaultMockAnswers(t *testing.T) {
 	// The page starts vault-mock on port 4010.
 	printed := strings.ReplaceAll(strings.Join(m.lines, "\n"), u.Host, "127.0.0.1:4010")
 	shows("```\n" + printed + "\n```\n")
+	shows("VAULT_TOKEN: " + m.token + " ") // in the compose recipe
 
 	answers := func(steps ...func() string) string {
 		var out []string

@@ -35,7 +35,7 @@ func TestFlagsAndControlRefuseTheSameFaults(t *testing.T) {
 	}
 	o, err := parseFlags(nil, io.Discard)
 	require.NoError(t, err)
-	h, _ := newHandler(o, discardLogger())
+	h, _, _ := newHandler(o, discardLogger())
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.flags, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
