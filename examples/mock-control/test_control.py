@@ -251,8 +251,9 @@ class ControlTest(unittest.TestCase):
         self.assertEqual(r.status, 201, r.raw)
         self.assertIsNone(r.body["ipAddress"])
         self.assertIsNone(r.body["userAgent"])
+        self.assertIsNone(r.body["deviceFingerprint"])
         r = control("GET", "/users/carol")
-        self.assertEqual(r.body, {"id": "carol", "tenantId": None, "tenantSlug": None})
+        self.assertEqual(r.body, {"id": "carol", "tenantId": None, "tenantSlug": None, "admin": False})
 
 
 if __name__ == "__main__":
