@@ -24,6 +24,9 @@ type config struct {
 	seeds       []func(*Handler)
 	control     *ControlOptions
 	requestLog  int
+
+	webhooks       []Webhook
+	webhookOptions WebhookOptions
 }
 
 func defaultConfig() config {
