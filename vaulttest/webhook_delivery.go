@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ const webhookUserAgent = "vaulttest-webhook/1.0"
 // never the other way round, and no HTTP request is made under it.
 type webhooks struct {
 	opts       WebhookOptions
+	logger     *slog.Logger
 	client     *http.Client
 	ownClient  bool
 	configured []Webhook // of WithWebhook, added again after a reset
@@ -71,7 +73,7 @@ func newWebhooks(cfg config) (*webhooks, error) {
 			return nil, fmt.Errorf("WithWebhook: %w", err)
 		}
 	}
-	wh := &webhooks{opts: opts, client: opts.Client, configured: cfg.webhooks, changed: make(chan struct{})}
+	wh := &webhooks{opts: opts, logger: cfg.logger, client: opts.Client, configured: cfg.webhooks, changed: make(chan struct{})}
 	if wh.client == nil {
 		transport := http.DefaultTransport.(*http.Transport).Clone()
 		transport.Proxy = nil // a test's endpoints are its own, never behind the environment's proxy
@@ -281,6 +283,16 @@ func (wh *webhooks) send(ep *endpoint, d *delivery, attempt int, duplicate bool)
 	wh.mu.Lock()
 	d.rec.Attempts = append(d.rec.Attempts, a)
 	wh.mu.Unlock()
+	if wh.logger != nil {
+		wh.logger.LogAttrs(context.Background(), slog.LevelInfo, "webhook",
+			slog.String("id", d.rec.ID),
+			slog.String("type", d.rec.Type),
+			slog.String("url", ep.URL),
+			slog.Int("attempt", attempt),
+			slog.Int("status", status),
+			slog.String("error", a.Error),
+		)
+	}
 	return err == nil && status >= 200 && status < 300
 }
 

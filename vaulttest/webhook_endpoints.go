@@ -108,22 +108,40 @@ func (o WebhookOptions) withDefaults() (WebhookOptions, error) {
 	return o, nil
 }
 
-// validate checks an endpoint before it is added.
+// Validate reports why w cannot be added: a URL that is not an absolute
+// http or https URL, or holds credentials, an empty secret, or an
+// unknown form. Its message never holds the secret.
+func (w Webhook) Validate() error {
+	if reason := w.problem(); reason != "" {
+		return errors.New("vaulttest: " + reason)
+	}
+	return nil
+}
+
+// validate is Validate with errInvalid, which the control API answers
+// with 400.
 func (w Webhook) validate() error {
+	if reason := w.problem(); reason != "" {
+		return fmt.Errorf("%w: %s", errInvalid, reason)
+	}
+	return nil
+}
+
+func (w Webhook) problem() string {
 	u, err := url.Parse(w.URL)
 	switch {
 	case w.URL == "":
-		return fmt.Errorf("%w: a webhook needs a URL", errInvalid)
+		return "a webhook needs a URL"
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Errorf("%w: webhook URL %q is not an absolute http or https URL", errInvalid, w.URL)
+		return fmt.Sprintf("webhook URL %q is not an absolute http or https URL", w.URL)
 	case u.User != nil:
-		return fmt.Errorf("%w: webhook URL %q holds credentials", errInvalid, u.Redacted())
+		return fmt.Sprintf("webhook URL %q holds credentials", u.Redacted())
 	case w.Secret == "":
-		return fmt.Errorf("%w: a webhook needs a secret", errInvalid)
+		return "a webhook needs a secret"
 	case w.Form != webhook.FormTimestamp && w.Form != webhook.FormID:
-		return fmt.Errorf("%w: unknown webhook %v", errInvalid, w.Form)
+		return fmt.Sprintf("unknown webhook %v", w.Form)
 	}
-	return nil
+	return ""
 }
 
 // errClosed is the error of AddWebhook on a closed Handler.

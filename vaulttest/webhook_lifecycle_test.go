@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vault-dev/vault-go/internal/leakcheck"
+	"github.com/vault-dev/vault-go/internal/syncbuf"
 	"github.com/vault-dev/vault-go/vaulttest"
 	"github.com/vault-dev/vault-go/webhook"
 )
@@ -169,4 +172,29 @@ func TestWebhookSecretNeverPrinted(t *testing.T) {
 		assert.Contains(t, out, "127.0.0.1:8787", format)
 	}
 	assert.NotContains(t, fmt.Sprintf("%v", []vaulttest.Webhook{w}), hookSecret)
+}
+
+func TestWebhookValidate(t *testing.T) {
+	assert.NoError(t, vaulttest.Webhook{URL: "https://hooks.example.com/vault", Secret: hookSecret}.Validate())
+	err := vaulttest.Webhook{URL: "https://hooks.example.com/vault"}.Validate()
+	assert.EqualError(t, err, "vaulttest: a webhook needs a secret")
+	err = vaulttest.Webhook{URL: "https://u:topsecret@hooks.example.com/", Secret: hookSecret}.Validate()
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "topsecret")
+}
+
+func TestWebhookLogsAttemptsWithoutSecrets(t *testing.T) {
+	var buf syncbuf.Buffer
+	rc := newReceiver(t, http.StatusInternalServerError)
+	srv := hookServer(t, rc, fast, vaulttest.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	srv.AddSession("quinn", vaulttest.SessionSeed{})
+	got := waitDeliveries(t, srv, 1)
+	logged := buf.String()
+	assert.Equal(t, 2, strings.Count(logged, "msg=webhook "), logged)
+	assert.Contains(t, logged, "id="+got[0].ID)
+	assert.Contains(t, logged, "attempt=2 status=204")
+	assert.NotContains(t, logged, hookSecret)
+	for _, r := range rc.requests() {
+		assert.NotContains(t, logged, r.header.Get(webhook.HeaderSignature)[3:])
+	}
 }
