@@ -85,14 +85,17 @@ func TestWebhookTimeoutIsRetried(t *testing.T) {
 	}))
 	t.Cleanup(slow.Close)
 	t.Cleanup(func() { close(release) })
+	// Attempts to spare: on a loaded machine a later attempt may time out
+	// too; the claim is that a time-out is retried.
 	srv := newServer(t, vaulttest.WithWebhook(slow.URL, hookSecret),
-		vaulttest.WithWebhookOptions(vaulttest.WebhookOptions{Timeout: 200 * time.Millisecond, Backoff: time.Millisecond}))
+		vaulttest.WithWebhookOptions(vaulttest.WebhookOptions{Timeout: 500 * time.Millisecond, Backoff: time.Millisecond, Attempts: vaulttest.MaxWebhookAttempts}))
 	srv.AddSession("hana", vaulttest.SessionSeed{})
 	got := waitDeliveries(t, srv, 1)
-	require.Len(t, got[0].Attempts, 2)
-	assert.Zero(t, got[0].Attempts[0].Status)
-	assert.Contains(t, got[0].Attempts[0].Error, "deadline exceeded")
-	assert.Equal(t, http.StatusOK, got[0].Attempts[1].Status)
+	a := got[0].Attempts
+	require.GreaterOrEqual(t, len(a), 2)
+	assert.Zero(t, a[0].Status)
+	assert.Contains(t, a[0].Error, "deadline exceeded")
+	assert.Equal(t, http.StatusOK, a[len(a)-1].Status)
 	assert.Equal(t, vaulttest.DeliveryDelivered, got[0].State)
 }
 
