@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
+
+	"github.com/vault-dev/vault-go/internal/redact"
 )
 
 // attempt is what one request on the wire came to.
@@ -17,8 +19,16 @@ type attempt struct {
 	// err is the transport failure, or why the body of resp was lost in
 	// transit.
 	err error
+	// result is what the attempt means for the call: nil for a 2xx body
+	// that decoded, an *APIError for any other status (even when its body
+	// was lost in transit: the status comes first), a *DecodeError for a
+	// 2xx body that arrived but does not hold the expected JSON, and the
+	// transport's error otherwise.
+	result error
+	// decoded reports whether a 2xx body was read in full and decoded.
+	decoded bool
 	// wire is what net/http reported of the request, for the operations
-	// that trace it (see call.traced).
+	// that trace it.
 	wire wireReport
 }
 
@@ -27,108 +37,130 @@ func (a attempt) succeeded() bool {
 	return a.resp != nil && a.resp.StatusCode >= 200 && a.resp.StatusCode <= 299
 }
 
-// settle reads the answer of one attempt in full and makes it the call's
-// result: nil for a 2xx body that decoded, an *APIError for any other
-// status (even when its body was lost in transit: the status comes
-// first), a *DecodeError for a 2xx body that arrived but does not hold
-// the expected JSON, and the transport's error otherwise.
-func (k *call) settle(ctx context.Context, resp *http.Response, err error) attempt {
-	a := attempt{resp: resp, err: err, wire: k.wire.report()}
+// attempt sends one request, built afresh so that nothing an earlier
+// attempt's transport added to its headers (a cookie jar's cookies) is
+// sent again, and reads the answer in full.
+func (k *call) attempt() attempt {
+	ctx := k.base
+	var w *wire
+	if k.op.changesState() {
+		// The trace tells a lost answer from a request that never left
+		// (see effectOf). Each attempt has a wire of its own, so that a
+		// report arriving late never reaches another attempt.
+		w = newWire()
+		ctx = httptrace.WithClientTrace(ctx, &w.trace)
+	}
+	req, err := k.newRequest(ctx)
+	if err != nil {
+		return attempt{err: err, result: &opError{op: k.op.name, err: fmt.Errorf("%w: %v", ErrInvalidArgument, err)}}
+	}
+	resp, err := k.client.httpClient.Do(req)
+	a := attempt{resp: resp, err: err}
 	if resp == nil {
-		k.log(ctx, slog.LevelDebug, "vault: attempt", nil, err)
-		k.result = &opError{op: k.op.name, err: err}
-		k.last = a
+		a.wire = w.report()
+		k.log(k.base, slog.LevelDebug, "vault: attempt", slog.String("error", err.Error()))
+		a.result = &opError{op: k.op.name, err: err}
 		return a
 	}
-	k.log(ctx, slog.LevelDebug, "vault: attempt", resp, nil)
+	k.log(k.base, slog.LevelDebug, "vault: attempt", slog.Int("status", resp.StatusCode))
 	if a.succeeded() {
-		a.err = k.decodeBody(ctx, resp)
+		a.err, a.result = k.decodeBody(resp)
+		a.decoded = a.err == nil && a.result == nil
 	} else {
-		apiErr, lost := readAPIError(resp, k.op.name, k.client.maxBody, bearerToken(resp.Request))
-		apiErr.Attempts = k.attempts()
-		k.result = apiErr
-		a.err = lost
+		apiErr, lost := readAPIError(resp, k.op.name, k.client.maxBody, k.token())
+		apiErr.Attempts = k.attempts
+		a.result, a.err = apiErr, lost
 	}
 	if a.err != nil {
-		k.log(ctx, slog.LevelDebug, "vault: response body lost", nil, a.err)
+		k.log(k.base, slog.LevelDebug, "vault: response body lost", slog.String("error", a.err.Error()))
 	}
 	k.closeBody(resp)
-	k.last = a
+	// Read after the body: HTTP/2 may report the write late.
+	a.wire = w.report()
 	return a
 }
 
-// decodeBody decodes a 2xx body into the call's result. It returns the
-// transport error when the body was lost in transit; when the context
-// ended the read, the context's error is the result.
-func (k *call) decodeBody(ctx context.Context, resp *http.Response) error {
-	body := &k.body
-	body.reset(resp.Body, k.client.maxBody)
-	k.json.reset(body)
-	err := k.decode.decode(&k.json)
-	k.json.release(body.read())
+// newRequest builds the request of one attempt.
+func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, k.op.method, k.target, nil)
+	if err != nil {
+		return nil, err
+	}
+	for key, values := range k.client.header {
+		// The Client's slices are shared, their capacity their length, so
+		// that appending to one copies it.
+		req.Header[key] = values
+	}
+	for key, values := range k.extra {
+		// WithHeader adds to a Configuration header of the same name. The
+		// full slice expression makes append copy rather than write into
+		// the Client's shared slice.
+		have := req.Header[key]
+		req.Header[key] = append(have[:len(have):len(have)], values...)
+	}
+	if k.tenant != nil {
+		req.Header["X-Tenant-Id"] = k.tenant // WithTenant: this call's, in place of TenantID
+	}
+	req.Header["Authorization"] = k.auth
+	return req, nil
+}
+
+// decodeBody decodes a 2xx body into the call's decoder. It returns the
+// transport error when the body was lost in transit, and the attempt's
+// result: nil when the body decoded.
+func (k *call) decodeBody(resp *http.Response) (lost, result error) {
+	if resp.StatusCode == http.StatusNoContent && k.op.changesState() {
+		// No body to read: the change is made (see effectOf).
+		return nil, nil
+	}
+	r := k.client.getReader()
+	r.body.reset(resp.Body, k.client.maxBody)
+	r.json.reset(&r.body)
+	err := k.decode.decode(&r.json)
+	body := r.body
+	k.client.putReader(r)
 	switch {
 	case err == nil:
-		k.result = nil
+		return nil, nil
 	case body.tooLarge != nil:
-		k.result = &opError{op: k.op.name, err: body.tooLarge}
+		return nil, &opError{op: k.op.name, err: body.tooLarge}
 	case body.readErr != nil:
-		k.result = &opError{op: k.op.name, err: body.readErr}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			k.result = &opError{op: k.op.name, err: fmt.Errorf("reading response body: %w", ctxErr)}
+		if ctxErr := k.base.Err(); ctxErr != nil {
+			return body.readErr, &opError{op: k.op.name, err: fmt.Errorf("reading response body: %w", ctxErr)}
 		}
-		return body.readErr
-	default:
-		k.result = &DecodeError{Operation: k.op.name, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Err: err}
+		return body.readErr, &opError{op: k.op.name, err: body.readErr}
 	}
-	return nil
-}
-
-// ambiguous reports whether an attempt may have changed the server's
-// state although its answer was lost, so that a later 404 or 401 is
-// news about this attempt rather than a failure of the call. Only the
-// operations that change state have ambiguous attempts. An attempt is
-// ambiguous when:
-//
-//   - the transport failed after the request may have reached the
-//     server: it was written in full, or a connection was had and no
-//     write failure reported;
-//   - net/http resent the request by itself (it does so for a request
-//     with an Idempotency-Key header whose reused connection failed): the
-//     first copy may have been applied, whatever the last one's answer;
-//   - a 2xx answer of the API (a JSON body, or one without a
-//     Content-Type) was cut in transit; a proxy's HTML page with a 2xx
-//     status is not the API's answer;
-//   - a gateway answered 502 or 504: it may have forwarded the request
-//     and lost the API's answer. A 500 or 503 is the API's own word that
-//     it did not complete the change, and is taken as such.
-//
-// The rule reads net/http's httptrace reports: a caller's RoundTripper
-// that retries by itself, or sends without net/http's transport, hides
-// them, and its lost answers are not recognised.
-func (k *call) ambiguous(a attempt) bool {
-	if !k.op.changesState() {
-		return false
-	}
-	switch {
-	case a.wire.resent:
-		return true
-	case a.resp == nil:
-		return a.wire.mayHaveArrived
-	case a.succeeded():
-		return a.err != nil && maybeJSON(a.resp.Header.Get("Content-Type"))
-	default:
-		return a.resp.StatusCode == http.StatusBadGateway || a.resp.StatusCode == http.StatusGatewayTimeout
+	token := k.token()
+	return nil, &DecodeError{
+		Operation:   k.op.name,
+		StatusCode:  resp.StatusCode,
+		ContentType: redact.Quoted(resp.Header.Get("Content-Type"), token),
+		Err:         redactDecodeError(err, token),
 	}
 }
 
-// maybeJSON reports whether a Content-Type names JSON or is absent.
-func maybeJSON(contentType string) bool {
-	if contentType == "" {
-		return true
+// redactDecodeError returns err without the token. A decoding error may
+// quote the body: the JSON pointer of a *jsontext.SyntacticError names
+// the members it was in (with "/" written "~1"), and a value that does
+// not parse may be quoted whole. An error that quotes the token in any
+// of those forms is replaced by one that keeps only its message,
+// redacted.
+func redactDecodeError(err error, token string) error {
+	if !redact.Searched(token) {
+		return err
 	}
-	media, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
+	msg := err.Error()
+	pointerForm := strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
+	clean := redact.Quoted(strings.ReplaceAll(msg, pointerForm, redact.Placeholder), token)
+	if clean == msg {
+		return err
 	}
-	return media == "application/json" || strings.HasSuffix(media, "+json")
+	return &redactedError{msg: clean}
 }
+
+// redactedError stands for an error whose message quoted the token. It
+// keeps the message, redacted, and drops the error itself, which would
+// still print the token.
+type redactedError struct{ msg string }
+
+func (e *redactedError) Error() string { return e.msg }

@@ -83,9 +83,10 @@ func (k *call) closeBody(resp *http.Response) {
 
 // discard reads and drops what is left of a body, up to a bound.
 func (k *call) discard(body io.Reader) {
-	k.drain = io.LimitedReader{R: body, N: min(k.client.maxBody, drainLimit)}
-	_, _ = io.Copy(io.Discard, &k.drain)
-	k.drain = io.LimitedReader{}
+	r := k.client.getReader()
+	r.drain = io.LimitedReader{R: body, N: min(k.client.maxBody, drainLimit)}
+	_, _ = io.Copy(io.Discard, &r.drain)
+	k.client.putReader(r)
 }
 
 // readAPIError builds the *APIError of a non-2xx response. A body lost in
@@ -112,7 +113,7 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 	e = &APIError{
 		Operation:  op,
 		StatusCode: resp.StatusCode,
-		RequestID:  redact.String(resp.Header.Get("X-Request-Id"), secret),
+		RequestID:  redact.Quoted(resp.Header.Get("X-Request-Id"), secret),
 		Header:     redact.Header(resp.Header, secret),
 	}
 	e.RateLimit, _ = ParseRateLimit(resp.Header)
@@ -130,12 +131,14 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 	if env, ok := parseErrorEnvelope(data); ok {
 		// Decoding undoes JSON escapes, which may reveal a token the raw
 		// bytes hid from redaction.
-		e.Code, e.Message = redact.String(env.Code, secret), redact.String(env.Message, secret)
+		e.Code, e.Message = redact.Quoted(env.Code, secret), redact.Quoted(env.Message, secret)
 		if env.Details != nil {
 			e.Details, _ = redact.Value(env.Details, secret).(map[string]any)
 		}
 	} else {
-		e.Body = excerpt(string(data))
+		// Not the envelope: the body is quoted as it came, so the token
+		// is looked for in its quoted forms too.
+		e.Body = excerpt(redact.Quoted(string(data), secret))
 	}
 	return e, lost
 }

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/vault-dev/vault-go/internal/redact"
 )
 
 // Version is the SDK's version, sent in the User-Agent header.
@@ -42,7 +40,8 @@ type Client struct {
 	logger       *slog.Logger
 	hooks        Hooks
 	ownTransport bool       // the transport is the SDK's pooled one
-	calls        *sync.Pool // of *call
+	basePath     string     // the path of baseURL, for logs
+	readers      *sync.Pool // of *jsonReader, see getReader
 }
 
 // NewClient validates cfg, applies its defaults and returns a Client. An
@@ -58,11 +57,19 @@ func NewClient(cfg Configuration) (*Client, error) {
 	for _, f := range []struct{ name, value string }{
 		{"AccessToken", cfg.AccessToken}, {"TenantID", cfg.TenantID}, {"UserAgent", cfg.UserAgent},
 	} {
-		if breaksHeader(f.value) {
-			return nil, &ConfigError{Field: f.name, Reason: "contains a line break or NUL"}
+		if why := headerValueFault(f.value); why != "" {
+			return nil, &ConfigError{Field: f.name, Reason: why}
 		}
 	}
+	if err := checkTenantID(cfg.TenantID); err != nil {
+		return nil, &ConfigError{Field: "TenantID", Reason: err.Error()}
+	}
 	for key, values := range cfg.Headers {
+		// The name is checked even without values: net/http refuses an
+		// invalid name whatever follows it.
+		if err := checkHeader(key, ""); err != nil {
+			return nil, &ConfigError{Field: "Headers", Reason: err.Error()}
+		}
 		for _, v := range values {
 			if err := checkHeader(key, v); err != nil {
 				return nil, &ConfigError{Field: "Headers", Reason: err.Error()}
@@ -84,6 +91,7 @@ func NewClient(cfg Configuration) (*Client, error) {
 
 	c := &Client{
 		baseURL:      base.String(),
+		basePath:     base.Path,
 		token:        cfg.AccessToken,
 		tokenSource:  cfg.TokenSource,
 		maxRetries:   cfg.MaxRetries,
@@ -101,11 +109,17 @@ func NewClient(cfg Configuration) (*Client, error) {
 	case c.maxRetries < 0:
 		c.maxRetries = 0
 	}
-	if c.retryWaitMin == 0 {
-		c.retryWaitMin = DefaultRetryWaitMin
-	}
-	if c.retryWaitMax == 0 {
-		c.retryWaitMax = DefaultRetryWaitMax
+	// A bound left zero takes its default, but never past the bound the
+	// caller set: RetryWaitMax alone below DefaultRetryWaitMin lowers the
+	// first wait to it, and RetryWaitMin alone above DefaultRetryWaitMax
+	// raises the cap to it. Only two bounds the caller set can conflict.
+	switch {
+	case c.retryWaitMin == 0 && c.retryWaitMax == 0:
+		c.retryWaitMin, c.retryWaitMax = DefaultRetryWaitMin, DefaultRetryWaitMax
+	case c.retryWaitMin == 0:
+		c.retryWaitMin = min(DefaultRetryWaitMin, c.retryWaitMax)
+	case c.retryWaitMax == 0:
+		c.retryWaitMax = max(DefaultRetryWaitMax, c.retryWaitMin)
 	}
 	if c.retryWaitMin > c.retryWaitMax {
 		return nil, &ConfigError{Field: "RetryWaitMin", Reason: fmt.Sprintf("%s is longer than RetryWaitMax %s", c.retryWaitMin, c.retryWaitMax)}
@@ -132,7 +146,7 @@ func NewClient(cfg Configuration) (*Client, error) {
 	}
 
 	c.transport, c.httpClient = newHTTPClient(cfg.HTTPClient, cfg.AttemptTimeout)
-	c.calls = new(sync.Pool)
+	c.readers = new(sync.Pool)
 	c.Sessions = &SessionsService{client: c}
 	return c, nil
 }
@@ -200,88 +214,6 @@ var (
 // was lost may still have taken effect.
 func (op operation) changesState() bool { return op.method != http.MethodGet && !op.idempotent }
 
-// do runs one operation: it builds the request, sends it with retries and
-// hands a 2xx body to dec. Every other outcome becomes an error that names
-// the operation. The Hooks, when set, see the call from start to end.
-func (c *Client) do(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder) error {
-	if ctx == nil {
-		return &opError{op: op.name, err: fmt.Errorf("%w: nil context", ErrInvalidArgument)}
-	}
-	if c.hooks.set() {
-		return c.observe(ctx, op, path, opts, dec)
-	}
-	return c.send(ctx, op, path, opts, dec, nil)
-}
-
-// send is do without the hooks. It fills in what the call came to in
-// info, when info is not nil.
-func (c *Client) send(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder, info *CallInfo) error {
-	ro, err := applyOptions(opts)
-	if err != nil {
-		return &opError{op: op.name, err: err}
-	}
-	if list, ok := dec.(*sessionList); ok {
-		list.limitsDst = ro.limits // WithSessionLimits
-	}
-	auth, err := c.authorization(ctx, ro.token)
-	if err != nil {
-		return &opError{op: op.name, err: err}
-	}
-
-	k := c.getCall(op, dec)
-	defer c.putCall(k)
-	target := c.baseURL + path
-	if ro.query != "" {
-		target += "?" + ro.query
-	}
-	reqCtx := ctx
-	if !c.ownTransport {
-		// Only a transport of the caller's reads the operation: the SDK's
-		// own spares the allocation.
-		reqCtx = context.WithValue(reqCtx, operationKey{}, op.name)
-	}
-	req, err := http.NewRequestWithContext(k.traced(reqCtx), op.method, target, nil)
-	if err != nil {
-		return &opError{op: op.name, err: fmt.Errorf("%w: %v", ErrInvalidArgument, err)}
-	}
-	for key, values := range c.header {
-		req.Header[key] = values
-	}
-	for key, values := range ro.header {
-		// WithHeader adds to a Configuration header of the same name. The
-		// full slice expression makes append copy rather than write into
-		// the Client's shared slice.
-		have := req.Header[key]
-		req.Header[key] = append(have[:len(have):len(have)], values...)
-	}
-	req.Header["Authorization"] = auth
-
-	// A token of the call's (WithAccessToken, TokenSource) is a user's: its
-	// 401 is an expected answer, unlike one to the Client's own token.
-	userToken := ro.token != "" || c.tokenSource != nil
-	if err := ctx.Err(); err != nil {
-		// Ended before anything was sent: no attempt is made.
-		err = &opError{op: op.name, err: err}
-		c.logFailure(ctx, op, req, 0, userToken, err)
-		return err
-	}
-	resp, err := k.run(req)
-	if info != nil {
-		info.Attempts = k.attempts()
-		if resp != nil {
-			info.StatusCode = resp.StatusCode
-			info.RequestID = redact.String(resp.Header.Get("X-Request-Id"), bearerToken(resp.Request))
-		}
-	}
-	if ro.response != nil {
-		*ro.response = withoutCredential(ctx, resp)
-	}
-	if err != nil {
-		c.logFailure(ctx, op, req, k.attempts(), userToken, err)
-	}
-	return err
-}
-
 // authorization returns the Authorization header of one call.
 func (c *Client) authorization(ctx context.Context, override string) ([]string, error) {
 	if override == "" && c.tokenSource == nil && c.auth != nil {
@@ -308,8 +240,8 @@ func (c *Client) resolveToken(ctx context.Context, override string) (string, err
 		if token == "" {
 			return "", fmt.Errorf("%w: TokenSource returned an empty token", ErrNoCredential)
 		}
-		if breaksHeader(token) {
-			return "", fmt.Errorf("%w: TokenSource returned a token with a line break or NUL", ErrInvalidArgument)
+		if why := headerValueFault(token); why != "" {
+			return "", fmt.Errorf("%w: TokenSource returned a token that %s", ErrInvalidArgument, why)
 		}
 		return token, nil
 	}
@@ -321,7 +253,7 @@ func (c *Client) resolveToken(ctx context.Context, override string) (string, err
 
 // logFailure records a call that failed after sending, at the level of
 // failureLevel.
-func (c *Client) logFailure(ctx context.Context, op operation, req *http.Request, attempts int, userToken bool, err error) {
+func (c *Client) logFailure(ctx context.Context, op operation, path string, attempts int, userToken bool, err error) {
 	if c.logger == nil {
 		return
 	}
@@ -331,8 +263,8 @@ func (c *Client) logFailure(ctx context.Context, op operation, req *http.Request
 	}
 	c.logger.LogAttrs(ctx, level, "vault: call failed",
 		slog.String("operation", op.name),
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
+		slog.String("method", op.method),
+		slog.String("path", c.basePath+path),
 		slog.Int("attempts", attempts),
 		slog.String("error", err.Error()),
 	)

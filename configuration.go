@@ -44,7 +44,9 @@ type Configuration struct {
 	// token, and wins over AccessToken. Use it to refresh tokens or to read
 	// the acting user's token from the context.
 	TokenSource func(ctx context.Context) (string, error)
-	// TenantID, when set, is sent as the X-Tenant-ID header.
+	// TenantID, when set, is sent as the X-Tenant-ID header of every
+	// call; WithTenant replaces it for one call. NewClient refuses one that
+	// holds a control character, a line break included.
 	TenantID string
 	// Headers are added to every request. They cannot set Authorization
 	// (use AccessToken or TokenSource) nor the SDK's own headers.
@@ -76,16 +78,20 @@ type Configuration struct {
 	// MaxRetries is the number of retries after the first attempt: 0 means
 	// DefaultMaxRetries, a negative value disables retries.
 	MaxRetries int
-	// RetryWaitMin is the first backoff. Default: DefaultRetryWaitMin.
+	// RetryWaitMin is the first backoff. Default: DefaultRetryWaitMin, or
+	// RetryWaitMax when that alone is set and is shorter.
 	RetryWaitMin time.Duration
 	// RetryWaitMax caps every wait between attempts. When the server asks
 	// for a longer wait, the call returns the *APIError at once with
-	// RetryAfter set. Default: DefaultRetryWaitMax.
+	// RetryAfter set. Default: DefaultRetryWaitMax, or RetryWaitMin when
+	// that alone is set and is longer. Setting both with RetryWaitMin the
+	// longer is a *ConfigError.
 	RetryWaitMax time.Duration
 	// RetryBudget is how many retries the Client may make, across all its
 	// calls, in a burst of failures: each retry spends from a shared
-	// budget, a retry that succeeds is paid back, and successful calls
-	// slowly earn back the retries that failed, so that an outage
+	// budget, a retry that succeeds is paid back, and calls that succeed
+	// at their first attempt slowly earn back the retries that failed
+	// (five such calls for one retry), so that an outage
 	// does not multiply the load of every caller by MaxRetries+1. Once it
 	// is spent, calls fail after their first attempt with an error wrapping
 	// ErrRetryBudgetExhausted. A retry that a 429 directs with its wait
@@ -104,11 +110,14 @@ type Configuration struct {
 	// in clear text; http://localhost and loopback addresses such as
 	// 127.0.0.1 and [::1] are always allowed, for tests.
 	AllowInsecureHTTP bool
-	// Logger receives a record per attempt, retry and failure. A failure
-	// a service expects (401, 403, 404, a call its caller cancelled) is
-	// logged at debug, a 429 at info, the others (5xx, network failures,
-	// decoding errors, an empty retry budget) at warn. Nil keeps the SDK
-	// silent.
+	// Logger receives a record per attempt (debug), retry (info) and
+	// failed call. A failure a service meets in its normal course is
+	// logged at debug: a 401 for a user's token (from WithAccessToken or
+	// TokenSource), a 403, a 404 to a revoke, a call its caller cancelled.
+	// A 429 is logged at info. The others are warn: 5xx, network failures
+	// and timeouts, bodies that do not decode, an empty retry budget, an
+	// unknown outcome, a 401 for the Client's own AccessToken and a 404 to
+	// a list or a logout. Nil keeps the SDK silent.
 	Logger *slog.Logger
 	// Hooks observe each call, for tracing and metrics; see Hooks. The
 	// zero value observes nothing.
@@ -135,7 +144,7 @@ var reservedHeaders = map[string]string{
 	"Authorization": "use AccessToken, TokenSource or WithAccessToken",
 	"Accept":        "the SDK sets it",
 	"User-Agent":    "use Configuration.UserAgent",
-	"X-Tenant-Id":   "use Configuration.TenantID",
+	"X-Tenant-Id":   "use Configuration.TenantID or WithTenant",
 	"Content-Type":  "the Sessions API calls have no body",
 	"Host":          "use BaseURL",
 }
@@ -149,16 +158,38 @@ func checkHeader(key, value string) error {
 	if !validHeaderName(key) {
 		return fmt.Errorf("header name %q is not a valid token", key)
 	}
-	if breaksHeader(value) {
-		return fmt.Errorf("value of header %s contains a line break or NUL", canonical)
+	if why := headerValueFault(value); why != "" {
+		return fmt.Errorf("value of header %s %s", canonical, why)
 	}
 	return nil
 }
 
-// breaksHeader reports whether a header value holds a line break or NUL,
-// which would end the header early or be refused by net/http.
-func breaksHeader(value string) bool {
-	return strings.ContainsAny(value, "\r\n\x00")
+// headerValueFault says why net/http would refuse to send a header value,
+// or returns "": a line break or NUL would end the header early, and
+// net/http refuses every other control character but the tab too.
+func headerValueFault(value string) string {
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return "contains a line break or NUL"
+	}
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return "contains a control character"
+		}
+	}
+	return ""
+}
+
+// checkTenantID refuses a tenant ID that cannot be sent as the value of
+// X-Tenant-ID as it is: a control character (a line break, NUL or tab
+// included) would end the header early, be refused by net/http, or name
+// another tenant once the server trims it.
+func checkTenantID(id string) error {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c < ' ' || c == 0x7f {
+			return fmt.Errorf("tenant ID contains the control character %U", rune(c))
+		}
+	}
+	return nil
 }
 
 func validHeaderName(name string) bool {

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"testing"
@@ -89,10 +90,19 @@ func TestNewClientNamesTheFieldAtFault(t *testing.T) {
 		{Configuration{RetryWaitMax: -time.Second}, "RetryWaitMax"},
 		{Configuration{RetryWaitMin: time.Minute, RetryWaitMax: time.Second}, "RetryWaitMin"},
 		{Configuration{MaxResponseBytes: -1}, "MaxResponseBytes"},
+		// Control characters net/http refuses to send, beyond CR, LF, NUL.
+		{Configuration{TenantID: "acme\x01"}, "TenantID"},
+		{Configuration{AccessToken: "tok\x7fen-value"}, "AccessToken"},
+		{Configuration{UserAgent: "ua\x1b[31m"}, "UserAgent"},
+		{Configuration{Headers: http.Header{"X-Ok": {"a\x02b"}}}, "Headers"},
+		// A bad name without values is still a bad name.
+		{Configuration{Headers: http.Header{"Bad Name": {}}}, "Headers"},
+		{Configuration{Headers: http.Header{"Authorization": nil}}, "Headers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {
-			_, err := NewClient(tt.cfg)
+			client, err := NewClient(tt.cfg)
+			assert.Nil(t, client)
 			var cfgErr *ConfigError
 			require.ErrorAs(t, err, &cfgErr)
 			assert.Equal(t, tt.field, cfgErr.Field)
@@ -123,3 +133,45 @@ func TestCallersHTTPClientIsUsed(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestTabIsASendableHeaderCharacter(t *testing.T) {
+	_, err := NewClient(Configuration{UserAgent: "my-app\t1.0", Headers: http.Header{"X-A": {"a\tb"}}})
+	assert.NoError(t, err)
+}
+
+func TestRetryWaitBoundSetAlone(t *testing.T) {
+	tests := []struct {
+		name             string
+		min, max         time.Duration
+		wantMin, wantMax time.Duration
+	}{
+		{"neither", 0, 0, DefaultRetryWaitMin, DefaultRetryWaitMax},
+		{"max alone, below the default min", 0, 100 * time.Millisecond, 100 * time.Millisecond, 100 * time.Millisecond},
+		{"max alone, above the default min", 0, 5 * time.Second, DefaultRetryWaitMin, 5 * time.Second},
+		{"min alone, above the default max", time.Minute, 0, time.Minute, time.Minute},
+		{"min alone, below the default max", 10 * time.Millisecond, 0, 10 * time.Millisecond, DefaultRetryWaitMax},
+		{"both", time.Second, 2 * time.Second, time.Second, 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client, err := NewClient(Configuration{RetryWaitMin: tt.min, RetryWaitMax: tt.max})
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantMin, client.retryWaitMin)
+			assert.Equal(t, tt.wantMax, client.retryWaitMax)
+		})
+	}
+}
+
+func TestOptionsRefuseUnsendableValues(t *testing.T) {
+	client, err := NewClient(Configuration{AccessToken: testToken})
+	require.NoError(t, err)
+	for _, opt := range []RequestOption{
+		WithAccessToken("tok\x7fen-value"),
+		WithAccessToken("tok\x01en-value"),
+		WithHeader("X-A", "v\x01"),
+	} {
+		_, err := client.Sessions.ListSessions(context.Background(), opt)
+		require.ErrorIs(t, err, ErrInvalidArgument)
+		assert.NotContains(t, err.Error(), "tok\x7fen-value")
+	}
+}

@@ -241,6 +241,17 @@ func (r *jsonReader) readSession(s *SessionResponse) error {
 	return r.delim()
 }
 
+// decoder decodes a 2xx body into the result of an operation.
+type decoder interface {
+	decode(*jsonReader) error
+}
+
+// limitsReader is a decoder of a list that carries session limits, for
+// WithSessionLimits.
+type limitsReader interface {
+	setLimitsDst(*SessionLimits)
+}
+
 // sessionList is the decoder of ListSessions. limitsDst, when not nil, is
 // where WithSessionLimits wants the limits.
 type sessionList struct {
@@ -248,6 +259,8 @@ type sessionList struct {
 	limits    SessionLimits
 	limitsDst *SessionLimits
 }
+
+func (l *sessionList) setLimitsDst(dst *SessionLimits) { l.limitsDst = dst }
 
 func (l *sessionList) decode(r *jsonReader) (err error) {
 	l.sessions, l.limits, err = decodeSessionList(r)

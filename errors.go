@@ -173,7 +173,9 @@ type DecodeError struct {
 	// Err is the underlying decoding error, such as the
 	// *jsontext.SyntacticError (of github.com/go-json-experiment/json)
 	// of a body that is not JSON, which wraps io.ErrUnexpectedEOF when
-	// the body was cut short.
+	// the body was cut short. An error whose message would quote the
+	// call's token (a member name or a value that holds it) is replaced
+	// by one that keeps only its message, redacted.
 	Err error
 }
 

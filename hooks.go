@@ -28,7 +28,9 @@ type Hooks struct {
 	// resolved, with the operation's name. The context it returns is the
 	// call's from then on: the call's attempts are sent with it and End
 	// receives it, so that a span started here is the parent of the
-	// attempts' spans. A nil result keeps ctx.
+	// attempts' spans. A nil result keeps ctx. It should derive its
+	// result from ctx; one that does not still ends with the caller's
+	// cancellation and deadline, which the SDK adds to it.
 	Start func(ctx context.Context, operation string) context.Context
 	// End is called once as the call returns, with the context Start
 	// returned (or the caller's, without Start) and what the call came
@@ -45,10 +47,12 @@ type CallInfo struct {
 	// refused before sending, such as for an invalid session ID or a
 	// missing credential.
 	Attempts int
-	// StatusCode is the status of the response the call ended with, or 0
-	// when it ended without one (a transport failure, a context that ended
-	// during a wait, a refusal). A successful call can end with a non-2xx
-	// status: see MessageEarlierAttemptApplied.
+	// StatusCode is the status of the last response that arrived,
+	// whatever ended the call afterwards (a transport failure on a later
+	// attempt, a context that ended during the wait before a retry), or 0
+	// when none arrived (a refusal, a transport failure on every
+	// attempt). A successful call can end with a non-2xx status: see
+	// MessageEarlierAttemptApplied.
 	StatusCode int
 	// RequestID is the X-Request-Id header of that response, if any.
 	RequestID string
@@ -74,14 +78,33 @@ func OperationFromContext(ctx context.Context) (string, bool) {
 // set reports whether any hook is set.
 func (h *Hooks) set() bool { return h.Start != nil || h.End != nil }
 
-func (h *Hooks) start(ctx context.Context, op operation) context.Context {
+// start runs Start. It returns the call's context, and a function that
+// lets go of what start set up, to be called as the call ends.
+//
+// A Start that returns a context not derived from ctx would drop the
+// caller's deadline and cancellation without a word: the caller's
+// cancellation then still ends the call, and its deadline bounds it, on
+// top of whatever the returned context carries.
+func (h *Hooks) start(ctx context.Context, op operation) (context.Context, func()) {
 	if h.Start == nil {
-		return ctx
+		return ctx, func() {}
 	}
-	if started := h.Start(ctx, op.name); started != nil {
-		return started
+	started := h.Start(ctx, op.name)
+	if started == nil || ctx.Done() == nil || started.Done() == ctx.Done() {
+		// Derived, or nothing of the caller's to keep.
+		if started == nil {
+			started = ctx
+		}
+		return started, func() {}
 	}
-	return ctx
+	merged, cancel := context.WithCancelCause(started)
+	stop := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancelDeadline context.CancelFunc
+		merged, cancelDeadline = context.WithDeadlineCause(merged, deadline, context.DeadlineExceeded)
+		return merged, func() { cancelDeadline(); stop(); cancel(nil) }
+	}
+	return merged, func() { stop(); cancel(nil) }
 }
 
 func (h *Hooks) end(ctx context.Context, info CallInfo) {
@@ -92,7 +115,8 @@ func (h *Hooks) end(ctx context.Context, info CallInfo) {
 
 // observe runs one call of op through send, between the hooks.
 func (c *Client) observe(ctx context.Context, op operation, path string, opts []RequestOption, dec decoder) error {
-	ctx = c.hooks.start(ctx, op)
+	ctx, done := c.hooks.start(ctx, op)
+	defer done()
 	info := CallInfo{Operation: op.name}
 	began := time.Now()
 	info.Err = c.send(ctx, op, path, opts, dec, &info)
@@ -107,8 +131,9 @@ func (c *Client) observe(ctx context.Context, op operation, path string, opts []
 func (c *Client) refuse(ctx context.Context, op operation, err error) error {
 	err = &opError{op: op.name, err: err}
 	if ctx != nil && c.hooks.set() {
-		ctx = c.hooks.start(ctx, op)
+		ctx, done := c.hooks.start(ctx, op)
 		c.hooks.end(ctx, CallInfo{Operation: op.name, Err: err})
+		done()
 	}
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -199,4 +200,54 @@ func TestOperationFromContextElsewhere(t *testing.T) {
 	op, ok := OperationFromContext(context.Background())
 	assert.False(t, ok)
 	assert.Empty(t, op)
+}
+
+func TestHooksStartCannotDropTheCallersCancellation(t *testing.T) {
+	// A Start that returns a context of its own, not derived from the
+	// caller's, must not make the call outlive the caller's cancel.
+	client, ts := setup(t, func(c *Configuration) {
+		c.Hooks.Start = func(ctx context.Context, _ string) context.Context {
+			return context.WithValue(context.Background(), startedKey{}, true)
+		}
+	})
+	arrived := make(chan struct{})
+	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		select { // hang until the client goes away, or long enough to fail
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := client.Sessions.ListSessions(ctx)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call outlived its caller's cancellation")
+	}
+}
+
+func TestHooksStartCannotDropTheCallersDeadline(t *testing.T) {
+	client, ts := setup(t, func(c *Configuration) {
+		c.Hooks.Start = func(ctx context.Context, _ string) context.Context { return context.Background() }
+	})
+	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) {
+		select { // hang until the client goes away, or long enough to fail
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := client.Sessions.ListSessions(ctx)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
 }

@@ -50,14 +50,36 @@ func (r *jsonReader) reset(src io.Reader) {
 	r.dec.Reset(src, jsontext.AllowInvalidUTF8(true))
 }
 
-// release lets go of the body r read, n bytes long, keeping r's buffers
-// for the next body unless they may have grown large.
-func (r *jsonReader) release(n int64) {
-	if n > keepReaderBelow {
-		*r = jsonReader{}
+// bodyReader is what reading one body needs: the JSON reader, the size
+// limit and the drain of what is left. A Client keeps the bodyReaders of
+// finished calls in a pool: a reader's buffers are most of what decoding
+// a body allocates, and a busy service decodes the same shapes over and
+// over.
+type bodyReader struct {
+	json  jsonReader
+	body  limitedReader
+	drain io.LimitedReader
+}
+
+// getReader returns a bodyReader from the Client's pool.
+func (c *Client) getReader() *bodyReader {
+	r, _ := c.readers.Get().(*bodyReader)
+	if r == nil {
+		r = new(bodyReader)
+	}
+	return r
+}
+
+// putReader gives back a bodyReader. It keeps the reader's buffers for
+// the next body unless the last body may have grown them large.
+func (c *Client) putReader(r *bodyReader) {
+	read := r.body.read()
+	r.body, r.drain = limitedReader{}, io.LimitedReader{}
+	if read > keepReaderBelow {
 		return
 	}
-	r.dec.Reset(http.NoBody)
+	r.json.dec.Reset(http.NoBody)
+	c.readers.Put(r)
 }
 
 // kind returns the kind of the next token without reading it, or 0 when

@@ -23,6 +23,7 @@ type requestOptions struct {
 	query    string
 	response **http.Response
 	limits   *SessionLimits
+	tenant   []string // the X-Tenant-ID value of WithTenant
 }
 
 // applyOptions adds up the options of one call.
@@ -49,17 +50,40 @@ func WithAccessToken(token string) RequestOption {
 		if token == "" {
 			return fmt.Errorf("%w: WithAccessToken with an empty token", ErrNoCredential)
 		}
-		if breaksHeader(token) {
-			return fmt.Errorf("%w: WithAccessToken with a token that holds a line break or NUL", ErrInvalidArgument)
+		if why := headerValueFault(token); why != "" {
+			return fmt.Errorf("%w: WithAccessToken with a token that %s", ErrInvalidArgument, why)
 		}
 		o.token = token
 		return nil
 	}
 }
 
+// WithTenant sends the call for tenantID, as its X-Tenant-ID header, in
+// place of Configuration.TenantID, so that one shared Client can serve
+// many tenants. The ID is checked like Configuration.TenantID: an empty
+// one, or one holding a control character or line break, fails the call
+// with ErrInvalidArgument before anything is sent. The last WithTenant of
+// a call wins.
+func WithTenant(tenantID string) RequestOption {
+	// Built once, and with no spare capacity, so that a RoundTripper that
+	// appends to the header copies it rather than writing into it.
+	value := []string{tenantID}
+	return func(o *requestOptions) error {
+		if tenantID == "" {
+			return fmt.Errorf("%w: WithTenant with an empty tenant ID", ErrInvalidArgument)
+		}
+		if err := checkTenantID(tenantID); err != nil {
+			return fmt.Errorf("%w: WithTenant: %v", ErrInvalidArgument, err)
+		}
+		o.tenant = value
+		return nil
+	}
+}
+
 // WithHeader adds a header to the call. The headers the SDK sets itself
 // (Authorization, Accept, User-Agent, X-Tenant-ID, Content-Type, Host)
-// are refused: use the Configuration fields or WithAccessToken for them.
+// are refused: use the Configuration fields, WithAccessToken or
+// WithTenant for them.
 func WithHeader(key, value string) RequestOption {
 	return func(o *requestOptions) error {
 		if err := checkHeader(key, value); err != nil {
@@ -98,11 +122,18 @@ func WithQuery(v any) RequestOption {
 	}
 }
 
-// WithHTTPResponse stores the call's final HTTP response in *dst, for its
-// status and headers (rate limits, request ID). The body has already been
-// read and closed, and the Authorization header of its Request is
-// redacted. *dst is set on API errors too, and set to nil when no
-// response arrived (the call failed before or while sending).
+// WithHTTPResponse stores in *dst the last HTTP response the call
+// received, for its status and headers (rate limits, request ID),
+// whatever ended the call afterwards: a transport failure on a later
+// attempt, or the context ending in the wait before a retry. The body has
+// already been read and closed, and the Authorization header of its
+// Request is redacted. *dst is set on API errors too. The option sets
+// *dst to nil as it is applied, so *dst is nil after a call that got no
+// response, whether it failed before sending (a TokenSource error, a
+// context already done, a later option refused) or while sending. Only a
+// call refused before this option is applied leaves *dst as it was: a
+// nil context, an invalid session ID, an option before it that is
+// refused.
 func WithHTTPResponse(dst **http.Response) RequestOption {
 	return func(o *requestOptions) error {
 		if dst == nil {

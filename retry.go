@@ -11,40 +11,50 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// nextRetry decides what follows an attempt: whether to retry, and after
-// how long a wait. It retries network errors, bodies lost in transit and
+// nextRetry decides what follows an attempt: whether to retry, after how
+// long a wait, and whether the retry was paid from the Client's retry
+// budget. It retries network errors, bodies lost in transit and
 // retryable statuses while attempts remain, unless the wait would be
 // longer than RetryWaitMax or outlast the context: then the call ends at
 // once with what it has, rather than sleeping towards a certain failure.
-// A retry that spendsBudget must also find the Client's retry budget not
-// empty.
-func (k *call) nextRetry(ctx context.Context, a attempt) (time.Duration, bool) {
-	if !retryable(ctx, a) || k.retries >= k.client.maxRetries {
-		return 0, false
+// A retry that spendsBudget must also find the budget not empty.
+func (k *call) nextRetry(ctx context.Context, a attempt) (wait time.Duration, paid, retry bool) {
+	if !retryable(ctx, a) || k.attempts > k.client.maxRetries {
+		return 0, false, false
 	}
 	wait, fromServer := serverWait(a.resp, time.Now())
 	if fromServer && wait > k.client.retryWaitMax {
 		k.logStop(ctx, "server asked for a wait longer than RetryWaitMax", wait)
-		return 0, false
+		return 0, false, false
 	}
 	if !fromServer {
-		wait = backoff(k.client.retryWaitMin, k.client.retryWaitMax, k.retries+1)
+		wait = backoff(k.client.retryWaitMin, k.client.retryWaitMax, k.attempts)
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		k.logStop(ctx, "the wait would outlast the context's deadline", wait)
-		return 0, false
+		return 0, false, false
 	}
 	if spendsBudget(a, fromServer) {
 		if !k.client.budget.spend() {
 			k.broke = true
 			k.logStop(ctx, "the client-side retry budget is exhausted", wait)
-			return 0, false
+			return 0, false, false
 		}
 		k.spent++
-		k.pendingPay = true
+		paid = true
 	}
-	k.log(ctx, slog.LevelInfo, "vault: retrying", a.resp, a.err, slog.Duration("wait", wait))
-	return wait, true
+	attrs := []slog.Attr{slog.Duration("wait", wait)}
+	if a.err != nil {
+		attrs = append(attrs, slog.String("error", a.err.Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", a.resp.StatusCode))
+	}
+	k.log(ctx, slog.LevelInfo, "vault: retrying", attrs...)
+	return wait, paid, true
+}
+
+func (k *call) logStop(ctx context.Context, why string, wait time.Duration) {
+	k.log(ctx, slog.LevelInfo, "vault: not retrying", slog.String("reason", why), slog.Duration("wait", wait))
 }
 
 // retryable reports whether an attempt is worth another: a transport

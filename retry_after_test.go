@@ -52,3 +52,19 @@ func TestRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+// loopingError unwraps to itself.
+type loopingError struct{}
+
+func (e *loopingError) Error() string { return "loop" }
+func (e *loopingError) Unwrap() error { return e }
+
+func TestRetryAfterOnOddErrors(t *testing.T) {
+	wait, ok := RetryAfter((*APIError)(nil))
+	assert.False(t, ok)
+	assert.Zero(t, wait)
+
+	wait, ok = RetryAfter(&loopingError{})
+	assert.False(t, ok, "an Unwrap chain that loops ends")
+	assert.Zero(t, wait)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // ErrNoCurrentSession is returned by RevokeOtherSessions, before anything
@@ -25,7 +26,8 @@ const opRevokeOtherSessions = "revoke other sessions"
 // RevokeOtherSessions signs the caller out of every other device: it
 // lists the caller's sessions and revokes each one that is not current,
 // with at most four revocations in flight. It never revokes the current
-// session. The API offers this only as those two steps; this method is
+// session, nor any ID that an entry of the list marks current, and
+// revokes an ID listed twice once. The API offers this only as those two steps; this method is
 // the "sign out of all other devices" action of a security page.
 //
 // It returns the IDs of the sessions it revoked, in the order of the
@@ -35,8 +37,9 @@ const opRevokeOtherSessions = "revoke other sessions"
 // counts as revoked.
 //
 // When some revocations fail, the result holds the IDs that were revoked
-// and the error is a *RevokeOthersError naming each session that was
-// not, with its error: errors.Is and errors.As reach each of them, such
+// and the error is a *RevokeOthersError naming each session not known to
+// be revoked, with its error (its Unknown method tells those whose
+// outcome is unknown from those not revoked): errors.Is and errors.As reach each of them, such
 // as the *APIError of a failed call. Once ctx is done no further
 // revocation is started; the sessions not attempted fail with ctx's
 // error.
@@ -59,19 +62,37 @@ func (s *SessionsService) RevokeOtherSessions(ctx context.Context, opts ...Reque
 	if err != nil {
 		return nil, &opError{op: opRevokeOtherSessions, err: err}
 	}
-	others := make([]string, 0, len(sessions))
-	hasCurrent := false
-	for _, session := range sessions {
-		if session.Current {
-			hasCurrent = true
-			continue
-		}
-		others = append(others, session.ID)
-	}
-	if !hasCurrent {
-		return nil, &opError{op: opRevokeOtherSessions, err: ErrNoCurrentSession}
+	others, err := otherSessionIDs(sessions)
+	if err != nil {
+		return nil, &opError{op: opRevokeOtherSessions, err: err}
 	}
 	return s.revokeAll(ctx, others, opts)
+}
+
+// otherSessionIDs returns the IDs to revoke: each ID of the list once, in
+// the order of the list, but never one that any entry marks current. A
+// list that names the current session twice, once without the flag,
+// must not make the caller revoke its own session.
+func otherSessionIDs(sessions []SessionResponse) ([]string, error) {
+	current := make(map[string]bool)
+	for _, session := range sessions {
+		if session.Current {
+			current[session.ID] = true
+		}
+	}
+	if len(current) == 0 {
+		return nil, ErrNoCurrentSession
+	}
+	others := make([]string, 0, len(sessions))
+	seen := make(map[string]bool, len(sessions))
+	for _, session := range sessions {
+		if current[session.ID] || seen[session.ID] {
+			continue
+		}
+		seen[session.ID] = true
+		others = append(others, session.ID)
+	}
+	return others, nil
 }
 
 // checkRevokeOthersOptions applies opts to a scratch set, so that a bad
@@ -96,8 +117,10 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 	// A panic in a revocation (a Hooks function's, say) is caught in its
 	// goroutine and raised again on the caller's, where it can be
 	// recovered, once every revocation has ended.
+	// No revocation starts after a panic: the caller gets the panic, not
+	// a result, and should not find more sessions revoked than it knows.
 	var panicOnce sync.Once
-	var panicked bool
+	var panicked atomic.Bool
 	var panicValue any
 	for i, id := range ids {
 		select {
@@ -105,9 +128,13 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 		case slots <- struct{}{}:
 		}
 		// Both cases may be ready at once; a done context always wins.
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || panicked.Load() {
+			why := ctx.Err()
+			if why == nil {
+				why = errors.New("a revocation panicked")
+			}
 			for j := i; j < len(ids); j++ {
-				errs[j] = fmt.Errorf("not attempted: %w", ctx.Err())
+				errs[j] = fmt.Errorf("not attempted: %w", why)
 			}
 			break
 		}
@@ -117,7 +144,7 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 			defer func() { <-slots }()
 			defer func() {
 				if p := recover(); p != nil {
-					panicOnce.Do(func() { panicked, panicValue = true, p })
+					panicOnce.Do(func() { panicValue = p; panicked.Store(true) })
 				}
 			}()
 			_, err := s.RevokeSession(ctx, id, opts...)
@@ -128,7 +155,7 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 		}()
 	}
 	wg.Wait()
-	if panicked {
+	if panicked.Load() {
 		panic(panicValue)
 	}
 
@@ -157,23 +184,45 @@ func (s *SessionsService) revokeAll(ctx context.Context, ids []string, opts []Re
 // holds when any revocation was rate limited, and errors.As finds the
 // *APIError of the first failed one.
 type RevokeOthersError struct {
-	// SessionIDs are the sessions not revoked, in the order of the list.
+	// SessionIDs are the sessions not known to be revoked, in the order of
+	// the list: those whose revocation failed, and those whose outcome is
+	// unknown (their error matches ErrOutcomeUnknown: the revocation may
+	// have been made, its answer lost). Unknown reports which.
 	SessionIDs []string
 	// Errs holds the error of each session of SessionIDs, at the same
 	// index.
 	Errs []error
 }
 
-// Error names each session not revoked with its error, such as
-// "vault: revoke other sessions: 1 session not revoked: sess_2: revoke
-// session: 500 INTERNAL_ERROR: Internal server error".
+// Unknown returns the sessions of SessionIDs whose revocation's outcome
+// is unknown: they may be revoked, or not; list the sessions to know.
+func (e *RevokeOthersError) Unknown() []string {
+	var ids []string
+	for i, id := range e.SessionIDs {
+		if i < len(e.Errs) && errors.Is(e.Errs[i], ErrOutcomeUnknown) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// Error names each session not known to be revoked with its error, such
+// as "vault: revoke other sessions: 1 session not revoked: sess_2: revoke
+// session: 500 INTERNAL_ERROR: Internal server error", and counts those
+// whose outcome is unknown apart: "1 session not revoked, 1 of unknown
+// outcome: ...".
 func (e *RevokeOthersError) Error() string {
 	var b strings.Builder
 	b.WriteString("vault: " + opRevokeOtherSessions + ": ")
-	if len(e.SessionIDs) == 1 {
-		b.WriteString("1 session not revoked")
-	} else {
-		fmt.Fprintf(&b, "%d sessions not revoked", len(e.SessionIDs))
+	unknown := len(e.Unknown())
+	failed := len(e.SessionIDs) - unknown
+	switch {
+	case unknown == 0:
+		b.WriteString(countSessions(failed) + " not revoked")
+	case failed == 0:
+		b.WriteString(countSessions(unknown) + " of unknown outcome")
+	default:
+		fmt.Fprintf(&b, "%s not revoked, %d of unknown outcome", countSessions(failed), unknown)
 	}
 	for i, id := range e.SessionIDs {
 		if i == 0 {
@@ -190,5 +239,13 @@ func (e *RevokeOthersError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the error of each session not revoked.
+// countSessions is "1 session" or "n sessions".
+func countSessions(n int) string {
+	if n == 1 {
+		return "1 session"
+	}
+	return fmt.Sprintf("%d sessions", n)
+}
+
+// Unwrap returns the error of each session not known to be revoked.
 func (e *RevokeOthersError) Unwrap() []error { return e.Errs }

@@ -7,18 +7,15 @@ import (
 )
 
 // newHTTPClient returns the transport the SDK sends through and the
-// *http.Client that wraps it. The wrapper never follows redirects, and
-// hides CloseIdleConnections from go-retryablehttp, which would otherwise
-// drop the whole pool after every failed call while other goroutines are
-// using it.
+// *http.Client that wraps it. The wrapper never follows redirects.
 //
 // A caller's client without a Transport gets the pooled one, not
 // http.DefaultTransport: setting only a Timeout must not cut the pool to
 // net/http's two idle connections per host.
 //
-// go-retryablehttp sends each attempt through the wrapper's Do, so its
-// Timeout bounds one attempt, from dialling to the end of the body:
-// attemptTimeout when set, else the caller's client's.
+// Each attempt goes through the wrapper's Do, so its Timeout bounds one
+// attempt, from dialling to the end of the body: attemptTimeout when set,
+// else the caller's client's.
 func newHTTPClient(user *http.Client, attemptTimeout time.Duration) (http.RoundTripper, *http.Client) {
 	hc := &http.Client{CheckRedirect: refuseRedirect}
 	var rt http.RoundTripper
@@ -33,9 +30,17 @@ func newHTTPClient(user *http.Client, attemptTimeout time.Duration) (http.RoundT
 	if rt == nil {
 		rt = newPooledTransport()
 	}
-	hc.Transport = poolKeeper{rt}
+	hc.Transport = rt
 	return rt, hc
 }
+
+// The dialer of the default transport, as http.DefaultTransport's: a
+// connection not made in dialTimeout fails, and an idle one is probed
+// every dialKeepAlive so that a dead peer is noticed.
+const (
+	dialTimeout   = 30 * time.Second
+	dialKeepAlive = 30 * time.Second
+)
 
 // newPooledTransport is the default transport: like http.DefaultTransport,
 // but keeping enough idle connections per host for a busy service, where
@@ -45,8 +50,8 @@ func newPooledTransport() *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
+			Timeout:   dialTimeout,
+			KeepAlive: dialKeepAlive,
 		}).DialContext,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          256,
@@ -58,8 +63,3 @@ func newPooledTransport() *http.Transport {
 }
 
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// poolKeeper is a RoundTripper with no CloseIdleConnections method.
-type poolKeeper struct{ rt http.RoundTripper }
-
-func (p poolKeeper) RoundTrip(r *http.Request) (*http.Response, error) { return p.rt.RoundTrip(r) }

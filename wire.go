@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"context"
 	"net/http/httptrace"
 	"sync/atomic"
 )
@@ -53,16 +52,4 @@ func (w *wire) report() wireReport {
 		mayHaveArrived: writes > 0 || (w.gotConn.Load() && !w.writeFailed.Load()),
 		resent:         writes > 1,
 	}
-}
-
-// traced returns the context of the call's next attempt: for an
-// operation that changes state, base with the trace of a new wire, so
-// that a lost answer can be told from a request that never left (see
-// ambiguous); base itself otherwise.
-func (k *call) traced(base context.Context) context.Context {
-	if !k.op.changesState() {
-		return base
-	}
-	k.base, k.wire = base, newWire()
-	return httptrace.WithClientTrace(base, &k.wire.trace)
 }

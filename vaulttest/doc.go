@@ -44,6 +44,9 @@
 // code does instead, which differs in the list's shape, deviceInfo,
 // logout-all, revoking another user's session, and bodiless errors; a
 // suite run in both dialects holds against either kind of server.
+// [WithSignedTokens] makes session tokens JWTs signed as the server signs
+// its access tokens, with the key set at [JWKSPath], for a service that
+// verifies them (package github.com/vault-dev/vault-go/verify).
 //
 // Tests can seed state ([Server.AddUser], [Server.AddSession],
 // [Server.SeedDemo]), read it back ([Server.Session], [Server.Sessions]),

@@ -42,6 +42,8 @@ type Handler struct {
 	// windowSweepAt is the number of windows at which the next sweep
 	// of expired ones is due.
 	windowSweepAt int
+	// signing is the state of WithSignedTokens, or nil.
+	signing *signing
 }
 
 // NewHandler returns a Handler with no users, configured by opts.
@@ -61,6 +63,7 @@ func NewHandler(opts ...Option) *Handler {
 		sessionless: make(map[string]string),
 		windows:     make(map[string]*window),
 		requests:    requestLog{max: cfg.requestLog},
+		signing:     newSigning(cfg.signedTokens),
 	}
 	wh, err := newWebhooks(cfg)
 	if err != nil {
@@ -89,6 +92,10 @@ func (h *Handler) Close() {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	first := h.conns.firstOnConn(r)
+	if h.signing != nil && r.URL.Path == JWKSPath {
+		h.signing.serveJWKS(w, r)
+		return
+	}
 	if h.cfg.control != nil && isControlPath(r.URL.EscapedPath()) {
 		h.serveControl(w, r)
 		return

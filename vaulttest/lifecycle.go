@@ -89,6 +89,7 @@ func (h *Handler) Reset() {
 	h.seq = 0
 	h.reqSeq = 0
 	h.requests.clear()
+	h.signing.reset()
 	h.mu.Unlock()
 	h.webhooks.reset()
 	h.seed()

@@ -24,6 +24,8 @@ type config struct {
 	seeds       []func(*Handler)
 	control     *ControlOptions
 	requestLog  int
+	// signedTokens is WithSignedTokens.
+	signedTokens bool
 
 	webhooks       []Webhook
 	webhookOptions WebhookOptions

@@ -122,7 +122,7 @@ func (u *User) inTenant(header http.Header) bool {
 // session, if it has one, is active.
 func (h *Handler) callerLocked(token string, now time.Time) (caller, bool) {
 	if s, ok := h.tokens[token]; ok {
-		return caller{userID: s.UserID, session: s}, s.Active(now)
+		return caller{userID: s.UserID, session: s}, s.Active(now) && h.signing.liveLocked(token, now)
 	}
 	if userID, ok := h.sessionless[token]; ok {
 		return caller{userID: userID}, true

@@ -210,7 +210,8 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	if seed.ID == "" {
 		seed.ID = h.unusedLocked(generatedID, func(id string) bool { return h.sessions[id] != nil })
 	}
-	if seed.Token == "" {
+	generated := seed.Token == ""
+	if generated {
 		seed.Token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
 	}
 	if seed.CreatedAt.IsZero() {
@@ -234,6 +235,9 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 		ExpiresAt:      seed.ExpiresAt.UTC(),
 	}
 	s.DeviceInfo = cloneDeviceInfo(seed.DeviceInfo)
+	if generated && h.signing != nil {
+		s.Token = h.issueLocked(s, h.nowLocked())
+	}
 	h.sessions[s.ID] = s
 	h.tokens[s.Token] = s
 	h.sessionCreatedLocked(s)

@@ -76,3 +76,27 @@ func TestDocsShowWhatVaultMockAnswers(t *testing.T) {
 	))
 	assert.Equal(t, 0, m.stop(t))
 }
+
+// TestDocsStateTheControlBodyLimit sends vault-mock control bodies at and
+// just over the limit docs/vault-mock.md states, 1 MiB, and checks the
+// page names the answer to the larger one. The JSON comes after the
+// padding, so that the whole body must be read to find it.
+func TestDocsStateTheControlBodyLimit(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "vault-mock.md"))
+	require.NoError(t, err)
+	doc := string(b)
+	assert.Contains(t, doc, "A body is at most 1 MiB (1,048,576 bytes), or gets `413`")
+	assert.Contains(t, doc, "`413 PAYLOAD_TOO_LARGE` for a body over 1 MiB")
+
+	m := startMock(t)
+	const mib = 1 << 20
+	clock := `{"now":"2025-03-14T09:00:00Z"}`
+	body := func(size int) string { return strings.Repeat(" ", size-len(clock)) + clock }
+
+	status, answer := send(t, "POST", m.controlURL+"/clock", "", body(mib))
+	assert.Equal(t, http.StatusOK, status, "a body of 1 MiB is read: %s", answer)
+
+	status, answer = send(t, "POST", m.controlURL+"/clock", "", body(mib+1))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, status)
+	assert.Contains(t, answer, `"code":"PAYLOAD_TOO_LARGE"`)
+}

@@ -34,6 +34,7 @@ type options struct {
 	control       bool
 	controlRemote bool
 	requestLog    int
+	signedTokens  bool
 
 	// webhookURLs and webhookSecrets are the -webhook-url and
 	// -webhook-secret flags, paired in order.
@@ -97,6 +98,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.TextVar(&o.dialect, "dialect", vaulttest.DialectSpec, "answer as the API's spec says (spec) or as the Vault server's code does (server)")
 	fs.BoolVar(&o.control, "control", true, "serve the control API under "+vaulttest.ControlPath+", to clients on the loopback interface")
 	fs.BoolVar(&o.controlRemote, "control-remote", false, "serve the control API to clients on any address too")
+	fs.BoolVar(&o.signedTokens, "signed-tokens", false, "make session tokens JWTs signed as the Vault server signs its access tokens, valid 15 minutes,\n"+
+		"with the key set at "+vaulttest.JWKSPath+" (printed as VAULT_JWKS_URL)")
 	fs.IntVar(&o.requestLog, "request-log", defaultRequestLog, "keep the last `N` requests in the log that the control API reads")
 	fs.Func("webhook-url", "send session.created and session.revoked to this `URL`; repeat it for more endpoints, each with its -webhook-secret", func(v string) error {
 		o.webhookURLs = append(o.webhookURLs, v)
@@ -273,6 +276,9 @@ func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Optio
 		vaulttest.WithDialect(o.dialect),
 		vaulttest.WithRequestLog(o.requestLog),
 		vaulttest.WithSeed(seed),
+	}
+	if o.signedTokens {
+		opts = append(opts, vaulttest.WithSignedTokens())
 	}
 	if o.control {
 		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote}))

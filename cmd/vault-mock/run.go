@@ -51,6 +51,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.control {
 		fmt.Fprintf(stdout, "VAULT_CONTROL_URL=%s%s\n", origin, vaulttest.ControlPath)
 	}
+	if o.signedTokens {
+		fmt.Fprintf(stdout, "VAULT_JWKS_URL=%s%s\n", origin, vaulttest.JWKSPath)
+	}
 	// Nothing else goes to standard output. Closing it lets a shell's
 	// command substitution, as in eval "$(vault-mock &)", return while
 	// the server keeps serving.

@@ -75,7 +75,7 @@ func TestRunClosesIdleConnections(t *testing.T) {
 // does not read keeps its response from being written.
 func seedLargeSessions(t *testing.T, controlURL string) {
 	t.Helper()
-	// Each seed stays under the control API's 1 MB body limit.
+	// Each seed stays under the control API's 1 MiB body limit.
 	ua := strings.Repeat("x", 512<<10)
 	for i := 0; i < 32; i++ {
 		status, body := send(t, "POST", controlURL+"/users/"+vaulttest.DemoUserID+"/sessions", "", `{"userAgent":"`+ua+`"}`)

@@ -15,6 +15,7 @@ import (
 var knownPackages = map[string]string{
 	"vault":     "github.com/vault-dev/vault-go",
 	"vaulttest": "github.com/vault-dev/vault-go/vaulttest",
+	"verify":    "github.com/vault-dev/vault-go/verify",
 	"webhook":   "github.com/vault-dev/vault-go/webhook",
 	"assert":    "github.com/stretchr/testify/assert",
 	"require":   "github.com/stretchr/testify/require",
@@ -57,6 +58,8 @@ var environment = map[string]string{
 	"corrID":      "string",
 	"bearerToken": "func(*http.Request) (string, bool)",
 	"newHandler":  "func(*vault.Client, *slog.Logger) http.Handler",
+	"revocations": "*verify.Revocations",
+	"claims":      "*verify.Claims",
 }
 
 // snippetPackage is the package name of the files made of fragments.

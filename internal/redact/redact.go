@@ -86,20 +86,20 @@ func TrimPartial(b []byte, secret string) []byte {
 }
 
 // Value returns v, a decoded JSON value, with secret replaced in every
-// string it holds, map keys included. It catches a token the server
-// wrote with JSON escapes (such as \/ or \u003c), which String and Bytes
-// do not see in the raw body.
+// string it holds, map keys included, in the forms Quoted knows. It
+// catches a token the server wrote with JSON escapes (such as \/ or
+// \u003c), which String and Bytes do not see in the raw body.
 func Value(v any, secret string) any {
 	if !Searched(secret) {
 		return v
 	}
 	switch v := v.(type) {
 	case string:
-		return String(v, secret)
+		return Quoted(v, secret)
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[String(k, secret)] = Value(e, secret)
+			out[Quoted(k, secret)] = Value(e, secret)
 		}
 		return out
 	case []any:
