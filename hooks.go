@@ -41,7 +41,9 @@ type Hooks struct {
 // CallInfo is what a call came to, as Hooks.End sees it.
 type CallInfo struct {
 	// Operation names the call as its errors and log records do:
-	// "list sessions", "logout all sessions" or "revoke session".
+	// "list sessions", "logout all sessions" or "revoke session", and for
+	// the admin API "list user sessions", "get user session", "revoke
+	// user session" or "revoke all user sessions".
 	Operation string
 	// Attempts is the number of requests the call sent: 0 when it was
 	// refused before sending, such as for an invalid session ID or a

@@ -16,6 +16,7 @@ type controlUser struct {
 	ID         string `json:"id"`
 	TenantID   string `json:"tenantId,omitempty"`
 	TenantSlug string `json:"tenantSlug,omitempty"`
+	Admin      bool   `json:"admin,omitempty"`
 }
 
 // controlSession is a Session as the control API shows it, token
@@ -31,8 +32,11 @@ type controlSession struct {
 	CreatedAt      time.Time                 `json:"createdAt"`
 	LastActivityAt time.Time                 `json:"lastActivityAt"`
 	ExpiresAt      time.Time                 `json:"expiresAt"`
-	Revoked        bool                      `json:"revoked"`
-	RevokedAt      *time.Time                `json:"revokedAt"`
+	// DeviceFingerprint is left out when empty, as sessions seeded
+	// without one have it.
+	DeviceFingerprint string     `json:"deviceFingerprint,omitempty"`
+	Revoked           bool       `json:"revoked"`
+	RevokedAt         *time.Time `json:"revokedAt"`
 	// Active tells whether ListSessions lists the session at the
 	// server's current time.
 	Active bool `json:"active"`
@@ -53,6 +57,7 @@ func newControlSession(s Session, now time.Time) controlSession {
 		Revoked:        s.Revoked,
 		Active:         s.Active(now),
 	}
+	c.DeviceFingerprint = s.DeviceFingerprint
 	if s.Revoked {
 		c.RevokedAt = &s.RevokedAt
 	}
@@ -69,15 +74,16 @@ func controlSessions(list []Session, now time.Time) []controlSession {
 
 // controlSeed is a SessionSeed in JSON.
 type controlSeed struct {
-	ID             string                    `json:"id"`
-	Token          string                    `json:"token"`
-	IPAddress      string                    `json:"ipAddress"`
-	UserAgent      string                    `json:"userAgent"`
-	DeviceInfo     *vault.DeviceInfoResponse `json:"deviceInfo"`
-	MFAVerified    bool                      `json:"mfaVerified"`
-	CreatedAt      time.Time                 `json:"createdAt"`
-	LastActivityAt time.Time                 `json:"lastActivityAt"`
-	ExpiresAt      time.Time                 `json:"expiresAt"`
+	ID                string                    `json:"id"`
+	Token             string                    `json:"token"`
+	IPAddress         string                    `json:"ipAddress"`
+	UserAgent         string                    `json:"userAgent"`
+	DeviceFingerprint string                    `json:"deviceFingerprint"`
+	DeviceInfo        *vault.DeviceInfoResponse `json:"deviceInfo"`
+	MFAVerified       bool                      `json:"mfaVerified"`
+	CreatedAt         time.Time                 `json:"createdAt"`
+	LastActivityAt    time.Time                 `json:"lastActivityAt"`
+	ExpiresAt         time.Time                 `json:"expiresAt"`
 }
 
 type controlDemo struct {

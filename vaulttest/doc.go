@@ -36,6 +36,14 @@
 //	DELETE /users/me/sessions              revoke all the caller's sessions
 //	DELETE /users/me/sessions/{sessionId}  revoke one session
 //
+// and, for the tokens of a tenant administrator ([User.Admin]), the admin
+// API's session routes, on any user of the administrator's tenant:
+//
+//	GET    /admin/users/{userId}/sessions              every session, with its status
+//	GET    /admin/users/{userId}/sessions/{sessionId}  one session
+//	DELETE /admin/users/{userId}/sessions/{sessionId}  revoke one session
+//	DELETE /admin/users/{userId}/sessions              revoke every session
+//
 // By default the server answers as the API's spec says ([DialectSpec]):
 // every response is JSON, carries an X-Request-Id header and the
 // X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset headers,

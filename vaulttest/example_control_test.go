@@ -35,7 +35,7 @@ func ExampleWithControlAPI() {
 	fmt.Println(srv.Now().Format(time.RFC3339), srv.Faults().Pending())
 	// Output:
 	// 200 {"now":"2025-03-14T09:00:00Z","frozen":true}
-	// 400 {"error":{"code":"INVALID_FAULT","message":"fault route \"GET /users/me/session\": not a route of the API, which serves \"GET /users/me/sessions\", \"DELETE /users/me/sessions\" and \"DELETE /users/me/sessions/{sessionId}\"","field":"route"}}
+	// 400 {"error":{"code":"INVALID_FAULT","message":"fault route \"GET /users/me/session\": not a route of the API, which serves \"GET /users/me/sessions\", \"DELETE /users/me/sessions\" and \"DELETE /users/me/sessions/{sessionId}\", and GET and DELETE on the admin paths \"/admin/users/{userId}/sessions\" and \"/admin/users/{userId}/sessions/{sessionId}\"","field":"route"}}
 	// 201 {"pending":1}
 	// 2025-03-14T09:00:00Z 1
 }

@@ -119,13 +119,16 @@ func (a *FaultAction) UnmarshalText(text []byte) error {
 // matches every request.
 type Fault struct {
 	// Route selects the requests by route: a path pattern relative to
-	// BasePath, "/users/me/sessions" or "/users/me/sessions/{sessionId}",
-	// for every method on it, or a method and a pattern, as in the Route
-	// constants. Empty matches every route, including paths the API does
-	// not serve. Validate refuses any other value.
+	// BasePath, such as "/users/me/sessions",
+	// "/users/me/sessions/{sessionId}" or
+	// "/admin/users/{userId}/sessions", for every method on it, or a
+	// method and a pattern, as in the Route constants. Empty matches
+	// every route, including paths the API does not serve. Validate
+	// refuses any other value.
 	Route string
-	// SessionID selects the revocation of the session with this ID:
-	// requests to "/users/me/sessions/{sessionId}" whose {sessionId} is
+	// SessionID selects the requests that name the session with this
+	// ID: to "/users/me/sessions/{sessionId}" or
+	// "/admin/users/{userId}/sessions/{sessionId}" whose {sessionId} is
 	// this ID. The session does not have to exist.
 	SessionID string
 	// Token selects the requests whose bearer token is this token.
@@ -221,7 +224,7 @@ func (p *pendingFault) matches(t target) bool {
 	switch {
 	case p.sel.method != "" && p.sel.method != t.method,
 		p.sel.pattern != "" && (!t.rt.found || p.sel.pattern != t.rt.pattern),
-		f.SessionID != "" && (!t.rt.found || t.rt.pattern != patternSession || t.rt.sessionID != f.SessionID),
+		f.SessionID != "" && (!t.rt.found || !hasSessionID(t.rt.pattern) || t.rt.sessionID != f.SessionID),
 		f.Token != "" && f.Token != t.token,
 		f.UserID != "" && f.UserID != t.userID:
 		return false

@@ -30,6 +30,7 @@ type route struct {
 	pattern   string
 	found     bool
 	sessionID string
+	userID    string // the {userId} of an admin route
 }
 
 // matchRoute matches the escaped path of r, so that an encoded '/' in a
@@ -42,6 +43,9 @@ func matchRoute(r *http.Request) route {
 	}
 	if rest == patternSessions {
 		return route{pattern: patternSessions, found: true}
+	}
+	if rt, ok := matchAdminRoute(rest); ok {
+		return rt
 	}
 	seg, ok := strings.CutPrefix(rest, patternSessions+"/")
 	if !ok || seg == "" || strings.Contains(seg, "/") {
@@ -58,6 +62,9 @@ func matchRoute(r *http.Request) route {
 func allowedMethods(pattern string) []string {
 	if pattern == patternSessions {
 		return []string{http.MethodGet, http.MethodDelete}
+	}
+	if isAdminPattern(pattern) {
+		return adminMethods
 	}
 	return []string{http.MethodDelete}
 }

@@ -58,6 +58,8 @@ func (h *Handler) resolveLocked(r *http.Request, rt route, now time.Time) result
 	}
 
 	switch {
+	case isAdminPattern(rt.pattern):
+		res = h.adminLocked(r, who, rt, now)
 	case rt.pattern == patternSessions && r.Method == http.MethodGet:
 		res = h.listLocked(who, now)
 	case rt.pattern == patternSessions:

@@ -33,6 +33,12 @@ type User struct {
 	// TenantSlug is the slug of the user's tenant, the short name the
 	// API also accepts, such as "acme"; empty for none.
 	TenantSlug string
+	// Admin makes the user an administrator of its tenant: its tokens
+	// may call the admin routes for the users of the same tenant (see
+	// RouteListUserSessions). Users are in the same tenant when they have
+	// the same TenantID or, both without one, the same TenantSlug; the
+	// users without a tenant make one tenant of their own.
+	Admin bool
 }
 
 // SessionSeed describes a session to add with AddSession. Zero fields get
@@ -47,6 +53,10 @@ type SessionSeed struct {
 	IPAddress string
 	// UserAgent is the client's User-Agent; empty is reported as null.
 	UserAgent string
+	// DeviceFingerprint identifies the device in the admin routes of
+	// DialectSpec; empty is reported as null. DialectServer, whose admin
+	// routes describe the device with deviceInfo, does not send it.
+	DeviceFingerprint string
 	// DeviceInfo is the device; nil is reported as null, or as {} in
 	// DialectServer, which sends only the members of its Extra. The
 	// values of Extra must encode as JSON; the session keeps a copy.
@@ -75,6 +85,8 @@ type Session struct {
 	IPAddress string
 	// UserAgent is the client's User-Agent, or empty.
 	UserAgent string
+	// DeviceFingerprint identifies the device, or is empty.
+	DeviceFingerprint string
 	// DeviceInfo is the parsed device, or nil.
 	DeviceInfo *vault.DeviceInfoResponse
 	// MFAVerified reports whether the session passed multi-factor
@@ -157,7 +169,8 @@ func (h *Handler) Advance(d time.Duration) {
 	h.frozen = true
 }
 
-// AddUser adds u, or updates the tenant of the user with the same ID.
+// AddUser adds u, or updates the tenant and the Admin role of the user
+// with the same ID.
 // It panics if u.ID is empty.
 func (h *Handler) AddUser(u User) {
 	if err := h.addUser(u); err != nil {
@@ -171,7 +184,7 @@ func (h *Handler) addUser(u User) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.users[u.ID] = &User{ID: u.ID, TenantID: u.TenantID, TenantSlug: u.TenantSlug}
+	h.users[u.ID] = &User{ID: u.ID, TenantID: u.TenantID, TenantSlug: u.TenantSlug, Admin: u.Admin}
 	return nil
 }
 
@@ -235,6 +248,7 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 		ExpiresAt:      seed.ExpiresAt.UTC(),
 	}
 	s.DeviceInfo = cloneDeviceInfo(seed.DeviceInfo)
+	s.DeviceFingerprint = seed.DeviceFingerprint
 	if generated && h.signing != nil {
 		s.Token = h.issueLocked(s, h.nowLocked())
 	}

@@ -49,7 +49,9 @@ func (e *FaultError) Error() string {
 //   - an Action that is not one of the package's;
 //   - a Count less than Unlimited, or a negative Latency;
 //   - a Status the action cannot send (see each action);
-//   - a SessionID with a Route other than the revocation of a session.
+//   - a SessionID with a Route that names no session by ID: only
+//     RouteRevokeSession, RouteGetUserSession and RouteRevokeUserSession
+//     do.
 //
 // Faults.Add panics with the same error.
 func (f Fault) Validate() error {
@@ -70,9 +72,9 @@ func (f Fault) Validate() error {
 	if reason := f.Action.checkStatus(f.Status); reason != "" {
 		return &FaultError{Field: "Status", Value: strconv.Itoa(f.Status), Reason: reason}
 	}
-	if f.SessionID != "" && sel.pattern != "" && sel.pattern != patternSession {
+	if f.SessionID != "" && sel.pattern != "" && !hasSessionID(sel.pattern) {
 		return &FaultError{Field: "SessionID", Value: strconv.Quote(f.SessionID),
-			Reason: fmt.Sprintf("selects the revocation of one session, which the route %q never matches", f.Route),
+			Reason: fmt.Sprintf("selects the requests naming one session, which the route %q never matches", f.Route),
 			Route:  RouteRevokeSession, SessionID: f.SessionID}
 	}
 	return nil
@@ -106,7 +108,8 @@ type selector struct {
 }
 
 // routeList names the routes for error messages.
-var routeList = fmt.Sprintf("%q, %q and %q", RouteListSessions, RouteLogoutAllSessions, RouteRevokeSession)
+var routeList = fmt.Sprintf("%q, %q and %q, and GET and DELETE on the admin paths %q and %q",
+	RouteListSessions, RouteLogoutAllSessions, RouteRevokeSession, patternUserSessions, patternUserSession)
 
 // parseRoute parses a Fault.Route: empty, a path pattern of the API, or a
 // method and a pattern. A route that is close to one of the API's gets a
@@ -152,8 +155,15 @@ func parseRoute(s string) (selector, error) {
 		}
 		path = patternSession
 	}
+	if pattern, fix, id, ok := fixAdminRoute(path); ok {
+		if fix != "" {
+			fixes = append(fixes, fix)
+			sessionID = id
+		}
+		path = pattern
+	}
 
-	if path != patternSessions && path != patternSession {
+	if path != patternSessions && path != patternSession && !isAdminPattern(path) {
 		return selector{}, refuse("not a route of the API, which serves " + routeList)
 	}
 	allowed := allowedMethods(path)

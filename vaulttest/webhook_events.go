@@ -15,6 +15,13 @@ const (
 	ReasonUserRevoked = "user_revoked"
 	// ReasonUserRevokedAll: a user's logout-all.
 	ReasonUserRevokedAll = "user_revoked_all"
+	// ReasonAdminRevoked: an administrator revoked one session of a
+	// user, through DELETE /admin/users/{userId}/sessions/{sessionId}.
+	ReasonAdminRevoked = "admin_revoked"
+	// ReasonAdminRevokedAll: an administrator revoked every session of a
+	// user, through DELETE /admin/users/{userId}/sessions; the event's
+	// session_id is "all".
+	ReasonAdminRevokedAll = "admin_revoked_all"
 )
 
 // WebhookMethod is the sign-in method of the session.created events the

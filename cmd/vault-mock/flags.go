@@ -17,6 +17,7 @@ import (
 type options struct {
 	addr        string
 	user        string
+	admin       string
 	tenant      string
 	tenantSlug  string
 	sessions    int
@@ -48,6 +49,7 @@ type options struct {
 
 // Defaults of the flags that keep a long run in bounds.
 const (
+	defaultAdmin           = "usr_admin"
 	defaultRequestLog      = 1000
 	defaultIdleTimeout     = time.Minute
 	defaultWriteTimeout    = time.Minute
@@ -82,6 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("vault-mock", flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:4010", "listen `address`; port 0 picks a free port")
 	fs.StringVar(&o.user, "user", vaulttest.DemoUserID, "`ID` of the demo user")
+	fs.StringVar(&o.admin, "admin", defaultAdmin, "`ID` of the demo administrator, of the demo user's tenant; its token is VAULT_ADMIN_TOKEN")
 	fs.StringVar(&o.tenant, "tenant", "", "tenant `ID` of the demo user; requests must then send it as X-Tenant-ID, or the slug as X-Tenant-Slug")
 	fs.StringVar(&o.tenantSlug, "tenant-slug", "", "tenant `slug` of the demo user; requests may send it as X-Tenant-Slug")
 	fs.IntVar(&o.sessions, "sessions", vaulttest.DemoSessions, fmt.Sprintf("number of demo sessions, 1 to %d", vaulttest.MaxDemoSessions))
@@ -143,6 +146,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, errors.New("-rate-window must be positive")
 	case o.user == "":
 		return options{}, errors.New("-user must not be empty")
+	case o.admin == "":
+		return options{}, errors.New("-admin must not be empty")
+	case o.admin == o.user:
+		return options{}, fmt.Errorf("-admin %q is the demo user; the administrator is a user of its own", o.admin)
 	case o.requestLog < 1:
 		return options{}, errors.New("-request-log must be positive")
 	case o.idleTimeout <= 0:

@@ -35,7 +35,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	h, demo := newHandler(o, logger)
+	h, demo, admin := newHandler(o, logger)
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", o.addr)
@@ -48,6 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	origin := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(stdout, "VAULT_BASE_URL=%s%s\n", origin, vaulttest.BasePath)
 	fmt.Fprintf(stdout, "VAULT_TOKEN=%s\n", demo.Token)
+	fmt.Fprintf(stdout, "VAULT_ADMIN_TOKEN=%s\n", admin.Token)
 	if o.control {
 		fmt.Fprintf(stdout, "VAULT_CONTROL_URL=%s%s\n", origin, vaulttest.ControlPath)
 	}
@@ -60,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c, ok := stdout.(io.Closer); ok {
 		_ = c.Close()
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "tenant", o.tenant, "tenant_slug", o.tenantSlug,
+	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "admin", o.admin, "tenant", o.tenant, "tenant_slug", o.tenantSlug,
 		"sessions", o.sessions, "dialect", o.dialect, "control", o.control, "webhooks", o.webhookURLs)
 
 	served := make(chan error, 1)
@@ -89,21 +90,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // newHandler returns the handler the flags ask for, seeded with the demo
-// user and the flags' faults, and the demo's newest session, the one
-// whose token is printed. A reset through the control API seeds the same
+// user, a demo administrator of its tenant and the flags' faults; and
+// the demo's newest session and the administrator's session, whose
+// tokens are printed. A reset through the control API seeds the same
 // sessions, with the same IDs and tokens, and the same faults.
-func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.Session) {
-	var first vaulttest.Session
+func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.Session, vaulttest.Session) {
+	var first, admin vaulttest.Session
 	seeded := false
 	seed := func(h *vaulttest.Handler) {
 		demo := h.SeedDemo(vaulttest.Demo{UserID: o.user, TenantID: o.tenant, TenantSlug: o.tenantSlug, Sessions: o.sessions})
+		// Seeded after the demo, so that the demo's IDs and tokens are
+		// those of a server without it.
+		h.AddUser(vaulttest.User{ID: o.admin, TenantID: o.tenant, TenantSlug: o.tenantSlug, Admin: true})
+		a := h.AddSession(o.admin, vaulttest.SessionSeed{UserAgent: "vault-admin-console"})
 		h.Faults().Add(o.faults()...)
 		if !seeded { // when the handler is made, before it serves
-			first, seeded = demo[0], true
+			first, admin, seeded = demo[0], a, true
 		}
 	}
 	h := vaulttest.NewHandler(append(o.handlerOptions(seed), vaulttest.WithLogger(logger))...)
-	return h, first
+	return h, first, admin
 }
 
 // maxHeaderBytes bounds the request headers vault-mock reads. The API's

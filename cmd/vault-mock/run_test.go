@@ -24,6 +24,7 @@ import (
 // mock is a vault-mock started by run in the background.
 type mock struct {
 	baseURL, token string
+	adminToken     string
 	controlURL     string // empty with -control=false
 	lines          []string
 	stderr         *syncbuf.Buffer
@@ -67,11 +68,14 @@ func startMock(t *testing.T, args ...string) *mock {
 	require.True(t, ok, m.lines[0])
 	m.token, ok = strings.CutPrefix(m.lines[1], "VAULT_TOKEN=")
 	require.True(t, ok, m.lines[1])
-	if len(m.lines) > 2 {
-		m.controlURL, ok = strings.CutPrefix(m.lines[2], "VAULT_CONTROL_URL=")
-		require.True(t, ok, m.lines[2])
+	require.GreaterOrEqual(t, len(m.lines), 3, "stderr: %s", m.stderr.String())
+	m.adminToken, ok = strings.CutPrefix(m.lines[2], "VAULT_ADMIN_TOKEN=")
+	require.True(t, ok, m.lines[2])
+	if len(m.lines) > 3 {
+		m.controlURL, ok = strings.CutPrefix(m.lines[3], "VAULT_CONTROL_URL=")
+		require.True(t, ok, m.lines[3])
 	}
-	require.LessOrEqual(t, len(m.lines), 3, "nothing else on standard output")
+	require.LessOrEqual(t, len(m.lines), 4, "nothing else on standard output")
 	return m
 }
 
@@ -231,7 +235,7 @@ func TestRunBadFlags(t *testing.T) {
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "GET /nope"},
-			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}"`,
+			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}", and GET and DELETE on the admin paths "/admin/users/{userId}/sessions" and "/admin/users/{userId}/sessions/{sessionId}"`,
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "DELETE /users/me/sessions/abc"},
@@ -242,7 +246,7 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-fail-status", "503", "-fail-route", "users"}},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", vaulttest.RouteListSessions, "-fail-session", "s1"},
-			want: `vault-mock: -fail-session "s1": selects the revocation of one session, which the route "GET /users/me/sessions" never matches; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "s1"`,
+			want: `vault-mock: -fail-session "s1": selects the requests naming one session, which the route "GET /users/me/sessions" never matches; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "s1"`,
 		},
 		{args: []string{"-fail-route", vaulttest.RouteListSessions}, want: "vault-mock: -fail-route needs -fail-status or -fail-mode"},
 		{args: []string{"-fail-session", "s1"}, want: "vault-mock: -fail-session needs -fail-status or -fail-mode"},

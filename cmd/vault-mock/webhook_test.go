@@ -65,9 +65,10 @@ func deliveries(t *testing.T, m *mock, count int) []struct {
 }
 
 // TestWebhooksEndToEnd runs vault-mock's webhooks into webhook.NewHandler
-// through real HTTP: the demo's sign-ins, a revoke through the API and
+// through real HTTP: the seed's sign-ins, a revoke through the API and
 // through the control API, a logout-all, a session added through the
-// control API, an event delivered twice, and a reset.
+// control API, an administrator's revoke-all, an event delivered twice,
+// and a reset.
 func TestWebhooksEndToEnd(t *testing.T) {
 	for _, tc := range []struct {
 		dialect string
@@ -82,9 +83,10 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			m := startMock(t, "-sessions", "3", "-dialect", tc.dialect,
 				"-webhook-url", b.url, "-webhook-secret", e2eSecret,
 				"-webhook-url", other.url, "-webhook-secret", "whsec_mock_other_endpoint")
-			got := deliveries(t, m, 6)
-			require.Len(t, b.events(), 3, "the demo's three sessions")
-			require.Len(t, other.events(), 3, "each endpoint with its own secret")
+			// The seed: the demo's three sessions and the administrator's.
+			got := deliveries(t, m, 8)
+			require.Len(t, b.events(), 4)
+			require.Len(t, other.events(), 4, "each endpoint with its own secret")
 			for _, d := range got {
 				assert.Equal(t, "delivered", d.State)
 				assert.Equal(t, webhook.TypeSessionCreated, d.Type)
@@ -105,7 +107,8 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			t.Cleanup(client.CloseIdleConnections)
 			ctx := context.Background()
 
-			// A revoke through the API, one through the control API, twice.
+			// A revoke through the API, one through the control API, twice,
+			// a logout-all, and the admin routes' revoke-all.
 			_, err = client.Sessions.RevokeSession(ctx, sessions[0].ID)
 			require.NoError(t, err)
 			status, _ = send(t, http.MethodPost, m.controlURL+"/deliveries/twice", "", `{"events":1}`)
@@ -116,14 +119,16 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			require.NoError(t, err)
 			status, _ = send(t, http.MethodPost, m.controlURL+"/users/zoe/sessions", "", `{"id":"ses_zoe"}`)
 			require.Equal(t, http.StatusCreated, status)
+			status, _ = send(t, http.MethodDelete, m.baseURL+"/admin/users/usr_demo/sessions", m.adminToken, "")
+			require.Equal(t, http.StatusOK, status)
 
-			got = deliveries(t, m, 14)
-			require.Len(t, got, 14)
-			assert.Len(t, got[8].Attempts, 2, "the control API's revoke went twice to the first endpoint")
+			got = deliveries(t, m, 18)
+			require.Len(t, got, 18)
+			assert.Len(t, got[10].Attempts, 2, "the control API's revoke went twice to the first endpoint")
 			events := b.events()
-			require.Len(t, events, 7, "the copy was answered without being handled again")
+			require.Len(t, events, 9, "the copy was answered without being handled again")
 			var revoked []webhook.SessionRevoked
-			for _, e := range events[3:6] {
+			for _, e := range append(events[4:7:7], events[8]) {
 				r, err := e.SessionRevoked()
 				require.NoError(t, err)
 				revoked = append(revoked, webhook.SessionRevoked{SessionID: r.SessionID, Scope: r.Scope, Reason: r.Reason})
@@ -132,16 +137,17 @@ func TestWebhooksEndToEnd(t *testing.T) {
 				{SessionID: sessions[0].ID, Scope: webhook.ScopeSession, Reason: "user_revoked"},
 				{SessionID: sessions[1].ID, Scope: webhook.ScopeSession, Reason: "user_revoked"},
 				{Scope: tc.scope, Reason: "user_revoked_all"},
+				{Scope: webhook.ScopeAll, Reason: "admin_revoked_all"},
 			}, revoked)
-			zoe, err := events[6].SessionCreated()
+			zoe, err := events[7].SessionCreated()
 			require.NoError(t, err)
 			assert.Equal(t, "ses_zoe", zoe.SessionID)
 
-			// A reset sends the demo's sign-ins again, with new delivery IDs.
+			// A reset sends the seed's sign-ins again, with new delivery IDs.
 			status, _ = send(t, http.MethodPost, m.controlURL+"/reset", "", "")
 			require.Equal(t, http.StatusNoContent, status)
-			deliveries(t, m, 6)
-			assert.Len(t, b.events(), 10)
+			deliveries(t, m, 8)
+			assert.Len(t, b.events(), 13)
 
 			// A forged delivery is refused by the backend, before its handler.
 			forged, err := webhook.Sign(&webhook.Event{ID: "forged", Type: webhook.TypeSessionRevoked, Timestamp: b.events()[0].Timestamp, Data: []byte(`{}`)}, webhook.FormTimestamp, "whsec_guess")
@@ -153,7 +159,7 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			require.NoError(t, err)
 			resp.Body.Close()
 			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
-			assert.Len(t, b.events(), 10)
+			assert.Len(t, b.events(), 13)
 
 			assert.Equal(t, 0, m.stop(t))
 			assert.NotContains(t, m.stderr.String(), e2eSecret, "the log holds no secret")
