@@ -41,11 +41,11 @@ type ControlOptions struct {
 // ControlPath: JSON over HTTP that seeds users and sessions and returns
 // their tokens, revokes or expires sessions, queues, lists and removes
 // faults, moves the clock, reads, filters, counts and waits on the
-// request log and resets the handler, so that a test suite in any
-// language can do what a Go test does with the Handler's methods. Each
-// action is one of those methods; docs/vault-mock.md in the SDK's
-// repository documents the routes, and api/control-openapi.yaml
-// describes them in OpenAPI.
+// request log, registers webhooks and reads their deliveries, and resets
+// the handler, so that a test suite in any language can do what a Go
+// test does with the Handler's methods. Each action is one of those
+// methods; docs/vault-mock.md in the SDK's repository documents the
+// routes, and api/control-openapi.yaml describes them in OpenAPI.
 //
 // Input is read strictly: an unknown member, one that differs from a
 // known one by case only, one given twice, one of the wrong JSON type, a
@@ -118,6 +118,12 @@ var controlRoutes = []controlRoute{
 	{http.MethodGet, "/requests/count", noBody, requestFilterParams, (*Handler).controlCountRequests},
 	{http.MethodGet, "/requests/wait", noBody, requestWaitParams, (*Handler).controlWaitRequests},
 	{http.MethodPost, "/reset", noBody, nil, (*Handler).controlReset},
+	{http.MethodGet, "/webhooks", noBody, nil, (*Handler).controlWebhooks},
+	{http.MethodPost, "/webhooks", requiredBody, nil, (*Handler).controlAddWebhook},
+	{http.MethodDelete, "/webhooks/{webhookId}", noBody, nil, (*Handler).controlRemoveWebhook},
+	{http.MethodGet, "/deliveries", noBody, deliveryParams, (*Handler).controlDeliveries},
+	{http.MethodDelete, "/deliveries", noBody, nil, (*Handler).controlClearDeliveries},
+	{http.MethodPost, "/deliveries/twice", requiredBody, nil, (*Handler).controlDeliverTwice},
 }
 
 // matchSegments matches the escaped path rest against pattern and

@@ -134,6 +134,9 @@ func jsonInputError(err error) *controlError {
 		ce.Message = fmt.Sprintf("%s: %v", where, sem.Err)
 	case sem.JSONKind == '0' && sem.Err != nil, sem.GoType == timeType && sem.JSONKind == '"':
 		ce.Message = fmt.Sprintf("%s must be %s", where, jsonTypeOf(sem.GoType))
+	case sem.Err != nil && sem.JSONKind == '"':
+		// A string its type refused, such as an unknown webhook form.
+		ce.Message = fmt.Sprintf("%s: %v", where, sem.Err)
 	default:
 		ce.Message = fmt.Sprintf("%s must be %s, not %s", where, jsonTypeOf(sem.GoType), jsonKindName(sem.JSONKind))
 	}

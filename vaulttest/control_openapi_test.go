@@ -62,6 +62,11 @@ var controlSchemas = map[string]reflect.Type{
 	"ClockChange":  reflect.TypeFor[controlClockChange](),
 	"Request":      reflect.TypeFor[controlRequest](),
 	"Count":        reflect.TypeFor[controlCount](),
+	"WebhookSeed":  reflect.TypeFor[controlWebhookSeed](),
+	"Webhook":      reflect.TypeFor[controlWebhook](),
+	"Delivery":     reflect.TypeFor[controlDelivery](),
+	"Attempt":      reflect.TypeFor[controlAttempt](),
+	"Twice":        reflect.TypeFor[controlTwice](),
 }
 
 // TestControlOpenAPIMatchesTheRoutes checks api/control-openapi.yaml
@@ -144,7 +149,7 @@ func TestControlOpenAPIMatchesTheRoutes(t *testing.T) {
 		if assert.NotNil(t, schema.AdditionalProperties, name) {
 			assert.False(t, *schema.AdditionalProperties, "%s has no member but those documented", name)
 		}
-		if len(schema.Required) > 0 && !strings.HasSuffix(name, "Seed") {
+		if len(schema.Required) > 0 && !strings.HasSuffix(name, "Seed") && name != "Twice" {
 			assert.ElementsMatch(t, props, schema.Required, "every member of an answer %s is sent", name)
 		}
 	}

@@ -29,6 +29,9 @@ type config struct {
 	showTokens      bool
 	// signedTokens is WithSignedTokens.
 	signedTokens bool
+
+	webhooks       []Webhook
+	webhookOptions WebhookOptions
 }
 
 func defaultConfig() config {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -135,6 +136,19 @@ func testControlConforms(t *testing.T, d vaulttest.Dialect) {
 	step("GET", "/requests/wait?count=1&timeout=5s&status=500", "", 200)
 	step("GET", "/requests/wait?count=9&timeout=10ms", "", 408)
 	step("DELETE", "/requests", "", 204)
+
+	// A webhook endpoint that takes every delivery.
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	t.Cleanup(receiver.Close)
+	step("POST", "/webhooks", `{"url":"`+receiver.URL+`/hooks","secret":"whsec_contract","form":"id"}`, 201)
+	step("POST", "/webhooks", `{"url":"`+receiver.URL+`/hooks"}`, 400)
+	step("GET", "/webhooks", "", 200)
+	step("POST", "/deliveries/twice", `{"events":1}`, 200)
+	step("POST", "/users/frank/sessions", "", 201)
+	step("GET", "/deliveries?count=1&wait=10s", "", 200)
+	step("GET", "/deliveries", "", 200)
+	step("DELETE", "/deliveries", "", 204)
+	step("DELETE", "/webhooks/nope", "", 404)
 	step("POST", "/reset", "", 204)
 	step("POST", "/reset", `{"x":1}`, 400)
 
