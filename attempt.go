@@ -112,8 +112,9 @@ func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
 // transport error when the body was lost in transit, and the attempt's
 // result: nil when the body decoded.
 func (k *call) decodeBody(resp *http.Response) (lost, result error) {
-	if resp.StatusCode == http.StatusNoContent && k.op.changesState() {
-		// No body to read: the change is made (see effectOf).
+	if resp.StatusCode == http.StatusNoContent && k.op.method != http.MethodGet {
+		// No body to read: the change is made (see effectOf), and its
+		// message is empty.
 		return nil, nil
 	}
 	r := k.client.getReader()
