@@ -44,7 +44,7 @@ type Client struct {
 	hooks        Hooks
 	ownTransport bool       // the transport is the SDK's pooled one
 	basePath     string     // the path of baseURL, for logs
-	readers      *sync.Pool // of *jsonReader, see getReader
+	readers      *sync.Pool // of *bodyReader, see getReader
 }
 
 // NewClient validates cfg, applies its defaults and returns a Client. An

@@ -101,6 +101,11 @@ func (h *Hooks) start(ctx context.Context, op operation) (context.Context, func(
 	}
 	merged, cancel := context.WithCancelCause(started)
 	stop := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	if ctx.Err() != nil {
+		// AfterFunc runs its function on a goroutine of its own, later:
+		// a call whose caller has already gone must not send meanwhile.
+		cancel(context.Cause(ctx))
+	}
 	if deadline, ok := ctx.Deadline(); ok {
 		var cancelDeadline context.CancelFunc
 		merged, cancelDeadline = context.WithDeadlineCause(merged, deadline, context.DeadlineExceeded)
@@ -134,8 +139,8 @@ func (c *Client) refuse(ctx context.Context, op operation, err error) error {
 	err = &opError{op: op.name, err: err}
 	if ctx != nil && c.hooks.set() {
 		ctx, done := c.hooks.start(ctx, op)
+		defer done() // even if End panics
 		c.hooks.end(ctx, CallInfo{Operation: op.name, Err: err})
-		done()
 	}
 	return err
 }
