@@ -3,12 +3,15 @@ package vault
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/vault-dev/vault-go/internal/redact"
 )
@@ -131,8 +134,9 @@ func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
 // transport error when the body was lost in transit, and the attempt's
 // result: nil when the body decoded.
 func (k *call) decodeBody(resp *http.Response) (lost, result error) {
-	if resp.StatusCode == http.StatusNoContent && k.op.changesState() && !k.op.sendOnce {
-		// No body to read: the change is made (see effectOf).
+	if resp.StatusCode == http.StatusNoContent && k.op.method != http.MethodGet && !k.op.sendOnce {
+		// No body to read: the change is made (see effectOf), and its
+		// message is empty. A sendOnce operation's answer is its result.
 		return nil, nil
 	}
 	r := k.client.getReader()
@@ -172,12 +176,35 @@ func redactDecodeError(err error, token string) error {
 		return err
 	}
 	msg := err.Error()
+	clean := msg
+	// The decoder shortens a long JSON pointer in its message, cutting a
+	// long token in two: the pointer is redacted whole, then shortened.
+	var se *jsontext.SyntacticError
+	if errors.As(err, &se) {
+		if p := redactPointer(se.JSONPointer, token); p != se.JSONPointer {
+			redacted := *se
+			redacted.JSONPointer = p
+			clean = strings.Replace(clean, se.Error(), redacted.Error(), 1)
+		}
+	}
 	pointerForm := strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
-	clean := redact.Quoted(strings.ReplaceAll(msg, pointerForm, redact.Placeholder), token)
+	clean = redact.Quoted(strings.ReplaceAll(clean, pointerForm, redact.Placeholder), token)
 	if clean == msg {
 		return err
 	}
 	return &redactedError{msg: clean}
+}
+
+// redactPointer returns p with the token redacted in each of its
+// reference tokens, which escape "/" as "~1" and "~" as "~0".
+func redactPointer(p jsontext.Pointer, token string) jsontext.Pointer {
+	parts := strings.Split(string(p), "/")
+	unescape := strings.NewReplacer("~1", "/", "~0", "~")
+	escape := strings.NewReplacer("~", "~0", "/", "~1")
+	for i, part := range parts {
+		parts[i] = escape.Replace(redact.Quoted(unescape.Replace(part), token))
+	}
+	return jsontext.Pointer(strings.Join(parts, "/"))
 }
 
 // redactedError stands for an error whose message quoted the token. It

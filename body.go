@@ -107,7 +107,7 @@ func readAPIError(resp *http.Response, op string, maxBody int64, secret string) 
 		lost = fmt.Errorf("reading response body: %w", err)
 	}
 	if lost != nil || int64(len(data)) == limit {
-		data = redact.TrimPartial(data, secret)
+		data = []byte(redact.TrimQuotedPartial(string(data), secret))
 	}
 	data = redact.Bytes(data, secret)
 	e = &APIError{

@@ -105,7 +105,7 @@ func (c *Client) send(ctx context.Context, op operation, path string, body paylo
 		info.Attempts = k.attempts
 		if k.lastResp != nil {
 			info.StatusCode = k.lastResp.StatusCode
-			info.RequestID = redact.String(k.lastResp.Header.Get("X-Request-Id"), k.token())
+			info.RequestID = redact.Quoted(k.lastResp.Header.Get("X-Request-Id"), k.token())
 		}
 	}
 	if ro.response != nil {

@@ -24,6 +24,9 @@ const Version = "0.1.0"
 type Client struct {
 	// Sessions groups the Sessions API operations.
 	Sessions *SessionsService
+	// AdminSessions groups the admin API's operations on the sessions of
+	// any user of the tenant, for an administrator's token.
+	AdminSessions *AdminSessionsService
 	// Auth groups the operations on the Client's tokens: a refresh and
 	// a logout.
 	Auth *AuthService
@@ -44,7 +47,7 @@ type Client struct {
 	hooks        Hooks
 	ownTransport bool       // the transport is the SDK's pooled one
 	basePath     string     // the path of baseURL, for logs
-	readers      *sync.Pool // of *jsonReader, see getReader
+	readers      *sync.Pool // of *bodyReader, see getReader
 }
 
 // NewClient validates cfg, applies its defaults and returns a Client. An
@@ -151,6 +154,7 @@ func NewClient(cfg Configuration) (*Client, error) {
 	c.transport, c.httpClient = newHTTPClient(cfg.HTTPClient, cfg.AttemptTimeout)
 	c.readers = new(sync.Pool)
 	c.Sessions = &SessionsService{client: c}
+	c.AdminSessions = &AdminSessionsService{client: c}
 	c.Auth = &AuthService{client: c}
 	return c, nil
 }
@@ -205,6 +209,11 @@ type operation struct {
 	// as the admin routes' revokes: a retry after a lost answer is safe
 	// and its answer is the call's, so no outcome is left unknown.
 	idempotent bool
+	// admin marks an operation of the admin API, which needs the token
+	// of a tenant administrator and names a user and a session of the
+	// caller's choosing: a 404 is news about them, not about the
+	// BaseURL, and a 403 says the token is not an administrator's.
+	admin bool
 	// sendOnce marks a change that must never reach the server twice,
 	// such as a refresh, which rotates the token it sends: the server
 	// takes a second copy for a stolen token and revokes the session.
@@ -226,6 +235,11 @@ var (
 	opListSessions      = operation{name: "list sessions", method: http.MethodGet}
 	opLogoutAllSessions = operation{name: "logout all sessions", method: http.MethodDelete, doneStatus: http.StatusUnauthorized}
 	opRevokeSession     = operation{name: "revoke session", method: http.MethodDelete, doneStatus: http.StatusNotFound}
+
+	opListUserSessions      = operation{name: "list user sessions", method: http.MethodGet, admin: true}
+	opGetUserSession        = operation{name: "get user session", method: http.MethodGet, admin: true}
+	opRevokeUserSession     = operation{name: "revoke user session", method: http.MethodDelete, idempotent: true, admin: true}
+	opRevokeAllUserSessions = operation{name: "revoke all user sessions", method: http.MethodDelete, idempotent: true, admin: true}
 
 	opRefreshToken = operation{name: "refresh token", method: http.MethodPost, sendOnce: true, anonymous: true,
 		mayHaveDone: "the refresh token may have been rotated"}
@@ -296,13 +310,16 @@ func (c *Client) logFailure(ctx context.Context, op operation, path string, atte
 // failureLevel is the level of a failed call's record. A service meets
 // some answers in its normal course, and those are debug, or they would
 // flood its logs: a 401 for a user's token (passed with WithAccessToken
-// or TokenSource: it expired or was revoked), a 403, a 404 to a revoke
-// (the session is already gone), and a call cancelled because its caller
-// went away. A 429 is news about one caller, and info. The rest, warn, is
-// what an operator should look at: 5xx, network failures and timeouts,
-// bodies that do not decode, an empty retry budget, a change whose
-// outcome is unknown, a 401 for the Client's own AccessToken (the
-// service's credential is broken) and a 404 to a list or a logout (the
+// or TokenSource: it expired or was revoked), a 403 but to an admin
+// operation with the Client's own token, a 404 to a revoke (the session
+// is already gone) or to an admin operation (the user or session is not
+// in the tenant), and a call cancelled because its caller went away. A
+// 429 is news about one caller, and info. The rest, warn, is what an
+// operator should look at: 5xx, network failures and timeouts, bodies
+// that do not decode, an empty retry budget, a change whose outcome is
+// unknown, a 401 for the Client's own AccessToken (the service's
+// credential is broken), a 403 to an admin operation with that token (it
+// is not an administrator's) and a 404 to the user's list or logout (the
 // BaseURL is wrong).
 func failureLevel(op operation, userToken bool, err error) slog.Level {
 	switch {
@@ -314,9 +331,11 @@ func failureLevel(op operation, userToken bool, err error) slog.Level {
 		}
 		return slog.LevelWarn
 	case errors.Is(err, ErrNotFound):
-		if op.doneStatus == http.StatusNotFound {
+		if op.doneStatus == http.StatusNotFound || op.admin {
 			return slog.LevelDebug
 		}
+		return slog.LevelWarn
+	case errors.Is(err, ErrForbidden) && op.admin && !userToken:
 		return slog.LevelWarn
 	case errors.Is(err, ErrForbidden), errors.Is(err, context.Canceled):
 		return slog.LevelDebug

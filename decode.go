@@ -31,14 +31,28 @@ const (
 // decodeSessionList decodes the body of ListSessions. The limits are zero
 // after the array form.
 func decodeSessionList(r *jsonReader) ([]SessionResponse, SessionLimits, error) {
-	var sessions []SessionResponse
+	return decodeList(r, readListedSession)
+}
+
+// readListedSession reads one session of ListSessions' list into s,
+// which is zero, and returns its ID.
+func readListedSession(r *jsonReader, s *SessionResponse) (string, error) {
+	err := r.readSession(s)
+	return s.ID, err
+}
+
+// decodeList decodes a list of sessions of type T in either form, each
+// read by readItem, which returns the ID it read: a session without one
+// is an error. The limits are zero after the array form.
+func decodeList[T any](r *jsonReader, readItem func(*jsonReader, *T) (string, error)) ([]T, SessionLimits, error) {
+	var sessions []T
 	var limits SessionLimits
 	var err error
 	switch k := r.kind(); k {
 	case '[':
-		sessions, err = r.readSessionArray()
+		sessions, err = readSessionArray(r, readItem)
 	case '{':
-		sessions, limits, err = r.readSessionObject()
+		sessions, limits, err = readSessionObject(r, readItem)
 	case 0: // no value, or a malformed one
 		err = r.delim()
 	default:
@@ -54,11 +68,11 @@ func decodeSessionList(r *jsonReader) ([]SessionResponse, SessionLimits, error) 
 }
 
 // readSessionObject reads the object form of the list.
-func (r *jsonReader) readSessionObject() ([]SessionResponse, SessionLimits, error) {
+func readSessionObject[T any](r *jsonReader, readItem func(*jsonReader, *T) (string, error)) ([]T, SessionLimits, error) {
 	if err := r.delim(); err != nil {
 		return nil, SessionLimits{}, err
 	}
-	var sessions []SessionResponse // nil until the member is read
+	var sessions []T // nil until the member is read
 	var limits SessionLimits
 	for r.more() {
 		name, err := r.name()
@@ -76,7 +90,7 @@ func (r *jsonReader) readSessionObject() ([]SessionResponse, SessionLimits, erro
 			default:
 				return nil, SessionLimits{}, fmt.Errorf(`expected "sessions" to be a JSON array, got %s`, describeKind(k))
 			}
-			sessions, err = r.readSessionArray()
+			sessions, err = readSessionArray(r, readItem)
 			if err != nil {
 				return nil, SessionLimits{}, err
 			}
@@ -121,18 +135,19 @@ func memberName(name []byte) string {
 }
 
 // readSessionArray reads an array of sessions. The result is never nil.
-func (r *jsonReader) readSessionArray() ([]SessionResponse, error) {
+func readSessionArray[T any](r *jsonReader, readItem func(*jsonReader, *T) (string, error)) ([]T, error) {
 	if err := r.delim(); err != nil { // the '['
 		return nil, err
 	}
-	sessions := make([]SessionResponse, 0, 8)
+	sessions := make([]T, 0, 8)
+	var zero T
 	for r.more() {
-		sessions = append(sessions, SessionResponse{})
-		s := &sessions[len(sessions)-1]
-		if err := r.readSession(s); err != nil {
+		sessions = append(sessions, zero)
+		id, err := readItem(r, &sessions[len(sessions)-1])
+		if err != nil {
 			return nil, fmt.Errorf("session %d: %w", len(sessions)-1, err)
 		}
-		if s.ID == "" {
+		if id == "" {
 			return nil, fmt.Errorf("session %d has no id", len(sessions)-1)
 		}
 	}
@@ -252,19 +267,39 @@ type limitsReader interface {
 	setLimitsDst(*SessionLimits)
 }
 
-// sessionList is the decoder of ListSessions. limitsDst, when not nil, is
-// where WithSessionLimits wants the limits.
-type sessionList struct {
-	sessions  []SessionResponse
+// sessionList is the decoder of ListSessions.
+type sessionList = listBody[SessionResponse]
+
+// listBody is the decoder of a list of sessions of type T, in either
+// form. limitsDst, when not nil, is where WithSessionLimits wants the
+// limits.
+type listBody[T any] struct {
+	sessions  []T
 	limits    SessionLimits
 	limitsDst *SessionLimits
+	readItem  func(*jsonReader, *T) (string, error)
 }
 
-func (l *sessionList) setLimitsDst(dst *SessionLimits) { l.limitsDst = dst }
+func (l *listBody[T]) setLimitsDst(dst *SessionLimits) { l.limitsDst = dst }
 
-func (l *sessionList) decode(r *jsonReader) (err error) {
-	l.sessions, l.limits, err = decodeSessionList(r)
+func (l *listBody[T]) decode(r *jsonReader) (err error) {
+	l.sessions, l.limits, err = decodeList(r, l.readItem)
 	return err
+}
+
+// result returns the list and sets the limits WithSessionLimits asked
+// for, to zero when the call failed.
+func (l *listBody[T]) result(err error) ([]T, error) {
+	if l.limitsDst != nil {
+		if err != nil {
+			l.limits = SessionLimits{}
+		}
+		*l.limitsDst = l.limits
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l.sessions, nil
 }
 
 // messageBody is the decoder of the operations answering a

@@ -50,3 +50,27 @@ func decodeDeviceInfoFrom(body []byte) (*DeviceInfoResponse, error) {
 	}
 	return d, nil
 }
+
+// decodeAdminSessionsFrom decodes a list body as ListUserSessions does,
+// for the user userID.
+func decodeAdminSessionsFrom(src io.Reader, userID string) ([]AdminSessionResponse, SessionLimits, error) {
+	var r jsonReader
+	r.reset(src)
+	list := newAdminSessionList(userID)
+	err := list.decode(&r)
+	if err != nil {
+		return nil, SessionLimits{}, err
+	}
+	return list.sessions, list.limits, nil
+}
+
+// decodeAdminSessionFrom decodes a session body as GetUserSession does.
+func decodeAdminSessionFrom(src io.Reader, userID string) (*AdminSessionResponse, error) {
+	var r jsonReader
+	r.reset(src)
+	body := &adminSessionBody{userID: userID}
+	if err := body.decode(&r); err != nil {
+		return nil, err
+	}
+	return &body.session, nil
+}

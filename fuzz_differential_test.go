@@ -12,7 +12,7 @@ import (
 )
 
 // FuzzDecodeMatchesEncodingJSON gives one body to each of the SDK's
-// decoders and to its encoding/json reference (reference_json_test.go):
+// decoders, the admin API's included, and to its encoding/json reference (reference_json_test.go):
 // both accept it or both refuse it, and what they accept decodes to the
 // same value. The SDK refuses more in two cases, on purpose: a JSON
 // object with two members of the same name, and nesting deeper than
@@ -38,6 +38,10 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 		`{"error":{"code":"A","details":{"a":1}},"ERROR":{"message":"m","Details":{"b":2}}}`,
 		`{"deviceType":"desktop","os":"macOS","browser":"Chrome","isMobile":false,"oauth_provider":"google"}`,
 		`[] `, `null`, ``, `[`, `[{}]`, `[null]`, `{"sessions":null}`,
+		`{"sessions":[{"id":"s","userId":"usr_1","deviceFingerprint":"fp","status":"revoked"}],"currentSessions":0,"maxSessions":5}`,
+		`[{"id":"s","userId":"usr_1","deviceInfo":{"oauth_provider":"google"},"status":"suspended"},{"id":"t","USERID":"usr_2","Status":null}]`,
+		`{"id":"s","userId":"usr_1","status":"active","deviceFingerprint":null}`,
+		`{"id":"s","status":1}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -58,6 +62,17 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 			msg, err := decodeMessageFrom(src())
 			wantMsg, wantErr := referenceMessage(body)
 			agree(t, "the message", body, err, wantErr, reflect.DeepEqual(msg, wantMsg), msg, wantMsg)
+
+			// The admin decoders, for a user ID the body may or may not
+			// hold: a userId equal to it is shared, not copied.
+			admins, limits, err := decodeAdminSessionsFrom(src(), "usr_1")
+			wantAdmins, wantLimits, wantErr := referenceList(body, referenceAdminSessionArray)
+			agree(t, "the admin list", body, err, wantErr,
+				reflect.DeepEqual(admins, wantAdmins) && limits == wantLimits, admins, wantAdmins)
+
+			admin, err := decodeAdminSessionFrom(src(), "usr_1")
+			wantAdmin, wantErr := referenceAdminSession(body)
+			agree(t, "the admin session", body, err, wantErr, reflect.DeepEqual(admin, wantAdmin), admin, wantAdmin)
 
 			env, err := decodeEnvelopeFrom(src())
 			wantEnv, wantErr := referenceErrorEnvelope(body)

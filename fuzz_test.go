@@ -17,6 +17,8 @@ import (
 //
 //	go test -run '^$' -fuzz '^FuzzRevokePath$' -fuzztime 30s .
 
+// FuzzRevokePath holds the paths of RevokeSession and of the admin
+// operations to one segment per ID, reaching no other route.
 func FuzzRevokePath(f *testing.F) {
 	for _, seed := range []string{"sess_1", "", ".", "..", "a/b", "%2F", "?", "#", " ", "ключ", "a\x00"} {
 		f.Add(seed)
@@ -26,6 +28,12 @@ func FuzzRevokePath(f *testing.F) {
 		if err != nil {
 			if path != "" {
 				t.Fatalf("error with a path: %q", path)
+			}
+			if p, err := adminSessionPath("usr_1", id); err == nil {
+				t.Fatalf("the admin path takes the session ID RevokeSession refuses: %q", p)
+			}
+			if p, err := adminSessionsPath(id); err == nil {
+				t.Fatalf("the admin path takes the user ID RevokeSession refuses: %q", p)
 			}
 			return
 		}
@@ -58,6 +66,20 @@ func FuzzRevokePath(f *testing.F) {
 		}
 		if strings.TrimSuffix(u.Path, "/") == "/api/v1"+sessionsPath {
 			t.Fatalf("ID %q reaches the logout-all route", id)
+		}
+
+		// The admin paths take the same IDs, each as one segment of its
+		// own.
+		admin, err := adminSessionPath(id, id)
+		if err != nil {
+			t.Fatalf("an ID RevokeSession takes is refused as a user and session ID: %v", err)
+		}
+		want := adminUsersPath + rest + "/sessions/" + rest
+		if admin != want {
+			t.Fatalf("admin path %q, want %q", admin, want)
+		}
+		if list, err := adminSessionsPath(id); err != nil || list != adminUsersPath+rest+"/sessions" {
+			t.Fatalf("admin list path %q, %v", list, err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -131,3 +132,9 @@ const sessionsJSON = `[
  {"id":"sess_2","ipAddress":null,"deviceInfo":null,"mfaVerified":false,"createdAt":"2026-11-02T10:00:00Z",
   "lastActivityAt":"2026-11-20T10:00:00Z","expiresAt":"2026-12-02T10:00:00Z","current":false,"someNewField":{"x":1}}
 ]`
+
+// bearerToken returns the token of a request's Authorization header.
+func bearerToken(req *http.Request) string {
+	token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+	return token
+}

@@ -41,8 +41,10 @@ type Hooks struct {
 // CallInfo is what a call came to, as Hooks.End sees it.
 type CallInfo struct {
 	// Operation names the call as its errors and log records do:
-	// "list sessions", "logout all sessions" or "revoke session", and
-	// "refresh token" or "logout" for Client.Auth.
+	// "list sessions", "logout all sessions" or "revoke session", for
+	// the admin API "list user sessions", "get user session", "revoke
+	// user session" or "revoke all user sessions", and "refresh token" or
+	// "logout" for Client.Auth.
 	Operation string
 	// Attempts is the number of requests the call sent: 0 when it was
 	// refused before sending, such as for an invalid session ID or a
@@ -100,6 +102,11 @@ func (h *Hooks) start(ctx context.Context, op operation) (context.Context, func(
 	}
 	merged, cancel := context.WithCancelCause(started)
 	stop := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	if ctx.Err() != nil {
+		// AfterFunc runs its function on a goroutine of its own, later:
+		// a call whose caller has already gone must not send meanwhile.
+		cancel(context.Cause(ctx))
+	}
 	if deadline, ok := ctx.Deadline(); ok {
 		var cancelDeadline context.CancelFunc
 		merged, cancelDeadline = context.WithDeadlineCause(merged, deadline, context.DeadlineExceeded)
@@ -133,8 +140,8 @@ func (c *Client) refuse(ctx context.Context, op operation, err error) error {
 	err = &opError{op: op.name, err: err}
 	if ctx != nil && c.hooks.set() {
 		ctx, done := c.hooks.start(ctx, op)
+		defer done() // even if End panics
 		c.hooks.end(ctx, CallInfo{Operation: op.name, Err: err})
-		done()
 	}
 	return err
 }

@@ -40,7 +40,7 @@ type jsonReader struct {
 	scratch []byte // strings with escapes, unescaped
 }
 
-// keepReaderBelow bounds the body a Client's pooled jsonReader may have
+// keepReaderBelow bounds the body a Client's pooled bodyReader may have
 // read and still be kept: its buffers grow with the longest string of a
 // body, and should not stay that large.
 const keepReaderBelow = 64 << 10
@@ -240,7 +240,12 @@ func (r *jsonReader) readTime(dst *time.Time) error {
 	if err != nil {
 		return err
 	}
-	return dst.UnmarshalJSON(v)
+	if err := dst.UnmarshalJSON(v); err != nil {
+		// time's own error quotes the value whole: it may be megabytes
+		// long, or hold what the server echoed of the caller's token.
+		return fmt.Errorf("not a JSON string holding an RFC 3339 time (%d bytes)", len(v))
+	}
+	return nil
 }
 
 // readAny reads the next value as encoding/json decodes into any: a

@@ -146,12 +146,13 @@ func WithHTTPResponse(dst **http.Response) RequestOption {
 }
 
 // WithSessionLimits stores in *dst the session limits the Vault server
-// sends with ListSessions' list: Current, Max and Warning. Once its
-// options are accepted, ListSessions always sets *dst: to the limits of
-// the server's object form, or to zero when the server answered the
-// spec's plain array, which has none, or when the call failed. The other
-// operations leave *dst alone, and so do the revocations of
-// RevokeOtherSessions, whose list fills it.
+// sends with ListSessions' list: Current, Max and Warning; and with
+// AdminSessionsService.ListUserSessions' list: Current and Max. Once its
+// options are accepted, either list always sets *dst: to the limits of
+// the object form, or to zero when the server answered a plain array,
+// which has none, or when the call failed. The other operations leave
+// *dst alone, and so do the revocations of RevokeOtherSessions, whose
+// list fills it.
 func WithSessionLimits(dst *SessionLimits) RequestOption {
 	return func(o *requestOptions) error {
 		if dst == nil {

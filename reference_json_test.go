@@ -16,18 +16,24 @@ import (
 // referenceSessionList decodes the body of ListSessions with a
 // json.Decoder, one session at a time.
 func referenceSessionList(body []byte) ([]SessionResponse, SessionLimits, error) {
+	return referenceList(body, referenceSessionArray)
+}
+
+// referenceList decodes a list of sessions in either form, its array
+// read by readArray.
+func referenceList[T any](body []byte, readArray func(*json.Decoder) ([]T, error)) ([]T, SessionLimits, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, SessionLimits{}, err
 	}
-	var sessions []SessionResponse
+	var sessions []T
 	var limits SessionLimits
 	switch tok {
 	case json.Delim('['):
-		sessions, err = referenceSessionArray(dec)
+		sessions, err = readArray(dec)
 	case json.Delim('{'):
-		sessions, limits, err = referenceSessionObject(dec)
+		sessions, limits, err = referenceSessionObject(dec, readArray)
 	default:
 		err = fmt.Errorf("got %v", tok)
 	}
@@ -40,8 +46,8 @@ func referenceSessionList(body []byte) ([]SessionResponse, SessionLimits, error)
 	return sessions, limits, nil
 }
 
-func referenceSessionObject(dec *json.Decoder) ([]SessionResponse, SessionLimits, error) {
-	var sessions []SessionResponse
+func referenceSessionObject[T any](dec *json.Decoder, readArray func(*json.Decoder) ([]T, error)) ([]T, SessionLimits, error) {
+	var sessions []T
 	var limits SessionLimits
 	for dec.More() {
 		tok, err := dec.Token()
@@ -56,7 +62,7 @@ func referenceSessionObject(dec *json.Decoder) ([]SessionResponse, SessionLimits
 			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 				return nil, SessionLimits{}, fmt.Errorf("sessions: %v, %v", tok, err)
 			}
-			sessions, err = referenceSessionArray(dec)
+			sessions, err = readArray(dec)
 		case memberCurrentSessions:
 			err = dec.Decode(&limits.Current)
 		case memberMaxSessions:
@@ -100,6 +106,58 @@ func referenceSessionArray(dec *json.Decoder) ([]SessionResponse, error) {
 		return nil, err
 	}
 	return sessions, nil
+}
+
+func referenceAdminSessionArray(dec *json.Decoder) ([]AdminSessionResponse, error) {
+	sessions := []AdminSessionResponse{}
+	for dec.More() {
+		s, err := referenceAdminSessionFrom(dec)
+		if err != nil {
+			return nil, err
+		}
+		sessions = append(sessions, s)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	return sessions, nil
+}
+
+// referenceAdminSessionFrom decodes the next admin session of dec, which
+// must have an id.
+func referenceAdminSessionFrom(dec *json.Decoder) (AdminSessionResponse, error) {
+	var s AdminSessionResponse
+	wire := referenceAdminSessionWire{AdminSessionResponse: &s}
+	if err := dec.Decode(&wire); err != nil {
+		return AdminSessionResponse{}, err
+	}
+	s.DeviceInfo = wire.DeviceInfo.info
+	if s.ID == "" {
+		return AdminSessionResponse{}, errors.New("no id")
+	}
+	return s, nil
+}
+
+// referenceAdminSession decodes the body of GetUserSession: one object.
+func referenceAdminSession(body []byte) (*AdminSessionResponse, error) {
+	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+		return nil, errors.New("not an object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	s, err := referenceAdminSessionFrom(dec)
+	if err != nil {
+		return nil, err
+	}
+	if err := referenceEnd(dec); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// referenceAdminSessionWire is referenceSessionWire for an admin session.
+type referenceAdminSessionWire struct {
+	*AdminSessionResponse
+	DeviceInfo referenceDeviceInfoWire `json:"deviceInfo"`
 }
 
 // referenceSessionWire decodes a session, but for its deviceInfo, which

@@ -20,13 +20,20 @@ import (
 // A retry that spendsBudget must also find the budget not empty, and an
 // operation must be resendable after the attempt at all.
 func (k *call) nextRetry(ctx context.Context, a attempt) (wait time.Duration, paid, retry bool) {
+	// Whether the attempt is worth another is its own question: a
+	// context that ended meanwhile ends the call in the wait below, as
+	// it would have a moment later, so that its error is the context's
+	// and still reaches the attempt's.
 	tries := k.tries()
-	if !retryable(ctx, a) || tries > k.client.maxRetries {
+	if !retryable(context.WithoutCancel(ctx), a) || tries > k.client.maxRetries {
 		return 0, false, false
 	}
 	if !resendable(k.op, a) {
 		k.logStop(ctx, "the request may have reached the server, and a second copy could undo what it did", 0)
 		return 0, false, false
+	}
+	if ctx.Err() != nil {
+		return 0, false, true // sleep reports the context's error
 	}
 	wait, fromServer := serverWait(a.resp, time.Now())
 	if fromServer && wait > k.client.retryWaitMax {

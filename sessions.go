@@ -67,18 +67,8 @@ func (s *SessionsService) Format(f fmt.State, verb rune) { _, _ = io.WriteString
 //
 // API: GET /users/me/sessions (listSessions).
 func (s *SessionsService) ListSessions(ctx context.Context, opts ...RequestOption) ([]SessionResponse, error) {
-	var list sessionList
-	err := s.client.do(ctx, opListSessions, sessionsPath, opts, &list)
-	if list.limitsDst != nil {
-		if err != nil {
-			list.limits = SessionLimits{}
-		}
-		*list.limitsDst = list.limits
-	}
-	if err != nil {
-		return nil, err
-	}
-	return list.sessions, nil
+	list := sessionList{readItem: readListedSession}
+	return list.result(s.client.do(ctx, opListSessions, sessionsPath, opts, &list))
 }
 
 // LogoutAllSessions revokes the caller's sessions. Whether the current
@@ -132,15 +122,26 @@ func (c *Client) doMessage(ctx context.Context, op operation, path string, opts 
 // revokePath returns the path of one session, the ID escaped as a single
 // segment, or an error for an ID that could name another resource.
 func revokePath(sessionID string) (string, error) {
-	switch {
-	case strings.TrimSpace(sessionID) == "":
-		return "", fmt.Errorf("%w: session ID is empty", ErrInvalidArgument)
-	case sessionID == "." || sessionID == "..":
-		return "", fmt.Errorf("%w: session ID %q is a path segment of its own", ErrInvalidArgument, sessionID)
-	case strings.ContainsAny(sessionID, `/\`):
-		return "", fmt.Errorf("%w: session ID %q contains a path separator", ErrInvalidArgument, sessionID)
-	case strings.IndexFunc(sessionID, unicode.IsControl) >= 0:
-		return "", fmt.Errorf("%w: session ID %q contains a control character", ErrInvalidArgument, sessionID)
+	if err := checkPathID("session ID", sessionID); err != nil {
+		return "", err
 	}
 	return sessionsPath + "/" + url.PathEscape(sessionID), nil
+}
+
+// checkPathID refuses an ID, named what in the error, that is not one
+// path segment of its own: empty or blank, "." or "..", or holding a
+// slash, backslash or control character. Escaped, any other ID names
+// nothing but itself.
+func checkPathID(what, id string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return fmt.Errorf("%w: %s is empty", ErrInvalidArgument, what)
+	case id == "." || id == "..":
+		return fmt.Errorf("%w: %s %q is a path segment of its own", ErrInvalidArgument, what, id)
+	case strings.ContainsAny(id, `/\`):
+		return fmt.Errorf("%w: %s %q contains a path separator", ErrInvalidArgument, what, id)
+	case strings.IndexFunc(id, unicode.IsControl) >= 0:
+		return fmt.Errorf("%w: %s %q contains a control character", ErrInvalidArgument, what, id)
+	}
+	return nil
 }

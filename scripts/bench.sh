@@ -20,7 +20,7 @@ trap 'rm -f "$out"' EXIT
 load_before=$(uptime)
 
 go test -run '^$' -benchmem -count "$count" -benchtime "$benchtime" \
-	-bench '^Benchmark(ListSessions|ListSessionsServerDialect|LogoutAllSessions|RevokeSession|ListSessionsParallel|DecodeSessions)$' . >>"$out"
+	-bench '^Benchmark(ListSessions|ListSessionsServerDialect|LogoutAllSessions|RevokeSession|ListSessionsParallel|DecodeSessions|ListUserSessions|ListUserSessionsServerDialect)$' . >>"$out"
 go test -run '^$' -benchmem -count "$scale_count" -benchtime 3x \
 	-bench '^BenchmarkListSessionsScale$' . >>"$out"
 
@@ -69,6 +69,16 @@ END {
 		sn = median(d "/SDK" SUBSEP "ns/op"); bn = median(d "/EncodingJSON" SUBSEP "ns/op")
 		sa = median(d "/SDK" SUBSEP "allocs/op"); ba = median(d "/EncodingJSON" SUBSEP "allocs/op")
 		sb = median(d "/SDK" SUBSEP "B/op"); bb = median(d "/EncodingJSON" SUBSEP "B/op")
+		printf "| %s dialect | %.0f | %.0f | %s | %d/%d (%s) | %d/%d (%s) |\n", dialects[k], sn, bn, ratio(sn, bn), sa, ba, ratio(sa, ba), sb, bb, ratio(sb, bb)
+	}
+	print ""
+	print "| Admin list, 20 sessions | ListUserSessions ns/op | ListSessions ns/op | Ratio | Allocs/op admin/user | B/op admin/user |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: |"
+	for (k = 1; k <= 2; k++) {
+		d = (k == 1) ? "ListUserSessions" : "ListUserSessionsServerDialect"
+		sn = median(d "/Admin" SUBSEP "ns/op"); bn = median(d "/ListSessions" SUBSEP "ns/op")
+		sa = median(d "/Admin" SUBSEP "allocs/op"); ba = median(d "/ListSessions" SUBSEP "allocs/op")
+		sb = median(d "/Admin" SUBSEP "B/op"); bb = median(d "/ListSessions" SUBSEP "B/op")
 		printf "| %s dialect | %.0f | %.0f | %s | %d/%d (%s) | %d/%d (%s) |\n", dialects[k], sn, bn, ratio(sn, bn), sa, ba, ratio(sa, ba), sb, bb, ratio(sb, bb)
 	}
 	print ""

@@ -34,6 +34,7 @@ type demoDevice struct {
 	device        *vault.DeviceInfoResponse // as DialectSpec describes it
 	serverInfo    map[string]any            // as DialectServer does
 	mfa           bool
+	fingerprint   string // as the admin routes of DialectSpec describe it
 }
 
 // Addresses are from the ranges reserved for documentation.
@@ -44,32 +45,38 @@ var demoDevices = []demoDevice{
 		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "macOS", Browser: "Chrome"},
 		serverInfo: map[string]any{"oauth_provider": "google", "hosted": true},
 		mfa:        true,
+		// The fingerprints are made up, in the form of a SHA-256 prefix.
+		fingerprint: "fp_9f2c4e1a7b3d5c60",
 	},
 	{
-		ip:         "198.51.100.7",
-		userAgent:  "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
-		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "iOS", Browser: "Safari", IsMobile: true},
-		serverInfo: map[string]any{"auth_method": "webauthn", "credential_id": "cred_q4Rk2TzY8wLm"},
-		mfa:        true,
+		ip:          "198.51.100.7",
+		userAgent:   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		device:      &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "iOS", Browser: "Safari", IsMobile: true},
+		serverInfo:  map[string]any{"auth_method": "webauthn", "credential_id": "cred_q4Rk2TzY8wLm"},
+		mfa:         true,
+		fingerprint: "fp_41d8e07c92ab6f13",
 	},
 	{
-		ip:         "2001:db8:85a3::8a2e:370:7334",
-		userAgent:  "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
-		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeTablet, OS: "iPadOS", Browser: "Safari"},
-		serverInfo: map[string]any{"user_agent": nil, "ip_address": "[2001:db8:85a3::8a2e:370:7334]:51234"},
+		ip:          "2001:db8:85a3::8a2e:370:7334",
+		userAgent:   "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+		device:      &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeTablet, OS: "iPadOS", Browser: "Safari"},
+		serverInfo:  map[string]any{"user_agent": nil, "ip_address": "[2001:db8:85a3::8a2e:370:7334]:51234"},
+		fingerprint: "fp_c3a05b7719e2d48f",
 	},
 	{
-		ip:         "192.0.2.15",
-		userAgent:  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
-		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "Windows", Browser: "Firefox"},
-		serverInfo: map[string]any{"is_impersonation": true, "impersonator_id": "usr_support_7", "impersonation_reason": "Ticket 4821: cannot sign in"},
+		ip:          "192.0.2.15",
+		userAgent:   "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
+		device:      &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeDesktop, OS: "Windows", Browser: "Firefox"},
+		serverInfo:  map[string]any{"is_impersonation": true, "impersonator_id": "usr_support_7", "impersonation_reason": "Ticket 4821: cannot sign in"},
+		fingerprint: "fp_07be6d29f4c1a358",
 	},
 	{
-		ip:         "198.51.100.42",
-		userAgent:  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
-		device:     &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "Android", Browser: "Chrome", IsMobile: true},
-		serverInfo: map[string]any{"type": "anonymous", "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"},
-		mfa:        true,
+		ip:          "198.51.100.42",
+		userAgent:   "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36",
+		device:      &vault.DeviceInfoResponse{DeviceType: vault.DeviceTypeMobile, OS: "Android", Browser: "Chrome", IsMobile: true},
+		serverInfo:  map[string]any{"type": "anonymous", "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"},
+		mfa:         true,
+		fingerprint: "fp_5e81f3c0a6d92b74",
 	},
 	{
 		// A command-line client: the server could not tell the device
@@ -116,6 +123,8 @@ func (h *Handler) SeedDemo(d Demo) []Session {
 			CreatedAt:      created,
 			LastActivityAt: now.Add(-(time.Duration(i)*3*time.Hour + time.Minute)),
 			ExpiresAt:      created.Add(DefaultSessionTTL),
+			// The admin routes of DialectSpec show it.
+			DeviceFingerprint: dev.fingerprint,
 		}))
 	}
 	return out

@@ -42,7 +42,11 @@ const (
 	//     FORBIDDEN; one of another tenant, or an unknown one, 404;
 	//   - 401 and 405 have an empty body;
 	//   - no X-Request-Id nor X-RateLimit-* header is sent, and the tenant
-	//     comes from the token: X-Tenant-ID is ignored.
+	//     comes from the token: X-Tenant-ID is ignored;
+	//   - the admin routes describe a session's device with its free-form
+	//     deviceInfo instead of the spec's deviceFingerprint, list the
+	//     newest session first, and answer 403 "Access denied" and 404
+	//     "Resource not found".
 	DialectServer
 )
 

@@ -36,6 +36,14 @@
 //	DELETE /users/me/sessions              revoke all the caller's sessions
 //	DELETE /users/me/sessions/{sessionId}  revoke one session
 //
+// and, for the tokens of a tenant administrator ([User.Admin]), the admin
+// API's session routes, on any user of the administrator's tenant:
+//
+//	GET    /admin/users/{userId}/sessions              every session, with its status
+//	GET    /admin/users/{userId}/sessions/{sessionId}  one session
+//	DELETE /admin/users/{userId}/sessions/{sessionId}  revoke one session
+//	DELETE /admin/users/{userId}/sessions              revoke every session
+//
 // and the Vault server's refresh and logout, so that a client that keeps
 // its token fresh (vault.TokenRefresher) can be tested:
 //
@@ -64,8 +72,9 @@
 // change it as the user's other devices would ([Server.RevokeSession],
 // [Server.ExpireSession]), start over ([Server.Reset], with the seeds of
 // [WithSeed]), inspect the requests the server received
-// ([Server.Requests]), move the server's clock ([Server.SetNow],
-// [Server.Advance]) and inject faults ([Server.Faults]) such as error
+// ([Server.Requests], [Server.FindRequests], [Server.WaitRequests]), move
+// the server's clock ([Server.SetNow], [Server.Advance], [Server.Freeze])
+// and inject faults ([Server.Faults]) such as error
 // statuses, latency, connection resets and malformed bodies:
 //
 //	srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 503, Count: 2})
@@ -84,6 +93,16 @@
 // reused keep-alive connection the server sends a status line before the
 // reset, so that the client cannot replay the request silently (see
 // [ResetBeforeResponse]).
+//
+// The server sends the Vault server's session webhooks, signed with
+// package [github.com/vault-dev/vault-go/webhook], to the endpoints of
+// [WithWebhook] and [Server.AddWebhook]: session.created for every
+// session added, session.revoked for every revocation. Delivery is
+// asynchronous and retried; [Server.WaitWebhookDeliveries] waits for it,
+// and [Server.DeliverNextTwice] sends events twice, to test that a
+// receiver acts once:
+//
+//	srv := vaulttest.NewTestServer(t, vaulttest.WithWebhook(receiver.URL, "whsec_test"))
 //
 // [WithControlAPI] serves the same actions as JSON over HTTP under
 // [ControlPath], for test suites in other languages: [Server.ControlURL]

@@ -30,18 +30,24 @@ type route struct {
 	pattern   string
 	found     bool
 	sessionID string
+	userID    string // the {userId} of an admin route
 }
 
 // matchRoute matches the escaped path of r, so that an encoded '/' in a
 // session ID stays part of that one segment.
-func matchRoute(r *http.Request) route {
-	p := r.URL.EscapedPath()
+func matchRoute(r *http.Request) route { return matchPath(r.URL.EscapedPath()) }
+
+// matchPath matches the escaped path p.
+func matchPath(p string) route {
 	rest, ok := strings.CutPrefix(p, BasePath)
 	if !ok || (rest != "" && rest[0] != '/') {
 		return route{pattern: p}
 	}
 	if rest == patternSessions {
 		return route{pattern: patternSessions, found: true}
+	}
+	if rt, ok := matchAdminRoute(rest); ok {
+		return rt
 	}
 	if rt, ok := matchAuthRoute(rest); ok {
 		return rt
@@ -61,6 +67,9 @@ func matchRoute(r *http.Request) route {
 func allowedMethods(pattern string) []string {
 	if pattern == patternSessions {
 		return []string{http.MethodGet, http.MethodDelete}
+	}
+	if isAdminPattern(pattern) {
+		return adminMethods
 	}
 	if isAuthPattern(pattern) {
 		return authMethods

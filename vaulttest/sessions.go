@@ -9,6 +9,7 @@ import (
 	"time"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/webhook"
 )
 
 // Messages of the handler's answers.
@@ -60,6 +61,8 @@ func (h *Handler) resolveLocked(r *http.Request, rt route, now time.Time) result
 	}
 
 	switch {
+	case isAdminPattern(rt.pattern):
+		res = h.adminLocked(r, who, rt, now)
 	case rt.pattern == patternSessions && r.Method == http.MethodGet:
 		res = h.listLocked(who, now)
 	case rt.pattern == patternSessions:
@@ -207,6 +210,13 @@ func (h *Handler) logoutAllLocked(who caller, now time.Time) result {
 			for _, s := range active {
 				revoke(s, now)
 			}
+			// The spec's logout-all ends every session; the server's
+			// keeps the current one, and says so in the event.
+			scope := webhook.ScopeAll
+			if h.cfg.dialect == DialectServer {
+				scope = webhook.ScopeAllExceptCurrent
+			}
+			h.sessionRevokedLocked(who.userID, "", scope, ReasonUserRevokedAll, now)
 		},
 	}
 }
@@ -232,7 +242,10 @@ func (h *Handler) revokeLocked(who caller, id string, now time.Time) result {
 	return result{
 		status: http.StatusOK,
 		body:   vault.MessageResponse{Message: MessageSessionRevoked},
-		apply:  func() { revoke(s, now) },
+		apply: func() {
+			revoke(s, now)
+			h.sessionRevokedLocked(s.UserID, s.ID, webhook.ScopeSession, ReasonUserRevoked, now)
+		},
 	}
 }
 

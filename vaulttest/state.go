@@ -33,6 +33,12 @@ type User struct {
 	// TenantSlug is the slug of the user's tenant, the short name the
 	// API also accepts, such as "acme"; empty for none.
 	TenantSlug string
+	// Admin makes the user an administrator of its tenant: its tokens
+	// may call the admin routes for the users of the same tenant (see
+	// RouteListUserSessions). Users are in the same tenant when they have
+	// the same TenantID or, both without one, the same TenantSlug; the
+	// users without a tenant make one tenant of their own.
+	Admin bool
 }
 
 // SessionSeed describes a session to add with AddSession. Zero fields get
@@ -47,6 +53,10 @@ type SessionSeed struct {
 	IPAddress string
 	// UserAgent is the client's User-Agent; empty is reported as null.
 	UserAgent string
+	// DeviceFingerprint identifies the device in the admin routes of
+	// DialectSpec; empty is reported as null. DialectServer, whose admin
+	// routes describe the device with deviceInfo, does not send it.
+	DeviceFingerprint string
 	// DeviceInfo is the device; nil is reported as null, or as {} in
 	// DialectServer, which sends only the members of its Extra. The
 	// values of Extra must encode as JSON; the session keeps a copy.
@@ -80,6 +90,8 @@ type Session struct {
 	IPAddress string
 	// UserAgent is the client's User-Agent, or empty.
 	UserAgent string
+	// DeviceFingerprint identifies the device, or is empty.
+	DeviceFingerprint string
 	// DeviceInfo is the parsed device, or nil.
 	DeviceInfo *vault.DeviceInfoResponse
 	// MFAVerified reports whether the session passed multi-factor
@@ -130,39 +142,8 @@ func (s *Session) response(current bool) vault.SessionResponse {
 	return r
 }
 
-// Now returns the server's current time.
-func (h *Handler) Now() time.Time {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.nowLocked()
-}
-
-func (h *Handler) nowLocked() time.Time {
-	if h.frozen {
-		return h.now
-	}
-	return h.cfg.clock()
-}
-
-// SetNow freezes the server's clock at t. Session expiry, timestamps and
-// rate-limit windows all follow the server's clock.
-func (h *Handler) SetNow(t time.Time) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.frozen = true
-	h.now = t.UTC()
-}
-
-// Advance moves the server's clock forward by d. If the clock is not
-// frozen yet, it is first frozen at the current time.
-func (h *Handler) Advance(d time.Duration) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.now = h.nowLocked().UTC().Add(d)
-	h.frozen = true
-}
-
-// AddUser adds u, or updates the tenant of the user with the same ID.
+// AddUser adds u, or updates the tenant and the Admin role of the user
+// with the same ID.
 // It panics if u.ID is empty.
 func (h *Handler) AddUser(u User) {
 	if err := h.addUser(u); err != nil {
@@ -176,15 +157,16 @@ func (h *Handler) addUser(u User) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.users[u.ID] = &User{ID: u.ID, TenantID: u.TenantID, TenantSlug: u.TenantSlug}
+	h.users[u.ID] = &User{ID: u.ID, TenantID: u.TenantID, TenantSlug: u.TenantSlug, Admin: u.Admin}
 	return nil
 }
 
 // AddSession adds a session for the user with the given ID, adding the
 // user without a tenant if it does not exist yet, and returns the
 // session with its ID and token. With a zero seed it mints a new
-// session, with a new token, as a sign-in does. It panics if userID is
-// empty or if the seed's ID or token is already in use.
+// session, with a new token, as a sign-in does, and the webhooks get
+// session.created. It panics if userID is empty or if the seed's ID or
+// token is already in use.
 func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
 	s, err := h.addSession(userID, seed)
 	if err != nil {
@@ -239,12 +221,14 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 		ExpiresAt:      seed.ExpiresAt.UTC(),
 	}
 	s.DeviceInfo = cloneDeviceInfo(seed.DeviceInfo)
+	s.DeviceFingerprint = seed.DeviceFingerprint
 	if generated && h.signing != nil {
 		s.Token = h.issueLocked(s, h.nowLocked())
 	}
 	h.sessionAddedLocked(s, generated, h.nowLocked())
 	h.sessions[s.ID] = s
 	h.tokens[s.Token] = s
+	h.sessionCreatedLocked(s)
 	return s.clone(), nil
 }
 

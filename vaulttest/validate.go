@@ -49,9 +49,19 @@ func (e *FaultError) Error() string {
 //   - an Action that is not one of the package's;
 //   - a Count less than Unlimited, or a negative Latency;
 //   - a Status the action cannot send (see each action);
-//   - a SessionID with a Route other than the revocation of a session.
+//   - a SessionID with a Route that names no session by ID: only
+//     RouteRevokeSession, RouteGetUserSession and RouteRevokeUserSession
+//     do;
+//   - a RetryAfter, or a Retry-After in Header, that is neither a number
+//     of seconds nor an HTTP date;
+//   - a Header name that is not a token, a value with a control
+//     character (a CR or LF would be sent as a space), and
+//     Content-Length or Transfer-Encoding, which the handler sets;
+//   - a Body with an action that sends no body of its own choosing, or
+//     with Respond and no Status.
 //
-// Faults.Add panics with the same error.
+// Faults.Add panics with the same error. ValidateInput applies stricter
+// rules to faults read from outside a Go test.
 func (f Fault) Validate() error {
 	sel, err := parseRoute(f.Route)
 	if err != nil {
@@ -70,12 +80,12 @@ func (f Fault) Validate() error {
 	if reason := f.Action.checkStatus(f.Status); reason != "" {
 		return &FaultError{Field: "Status", Value: strconv.Itoa(f.Status), Reason: reason}
 	}
-	if f.SessionID != "" && sel.pattern != "" && sel.pattern != patternSession {
+	if f.SessionID != "" && sel.pattern != "" && !hasSessionID(sel.pattern) {
 		return &FaultError{Field: "SessionID", Value: strconv.Quote(f.SessionID),
-			Reason: fmt.Sprintf("selects the revocation of one session, which the route %q never matches", f.Route),
+			Reason: fmt.Sprintf("selects the requests naming one session, which the route %q never matches", f.Route),
 			Route:  RouteRevokeSession, SessionID: f.SessionID}
 	}
-	return nil
+	return f.checkAnswer()
 }
 
 // checkStatus returns why status cannot go with the action, or "".
@@ -106,7 +116,8 @@ type selector struct {
 }
 
 // routeList names the routes for error messages.
-var routeList = fmt.Sprintf("%q, %q, %q, %q and %q", RouteListSessions, RouteLogoutAllSessions, RouteRevokeSession,
+var routeList = fmt.Sprintf("%q, %q and %q, GET and DELETE on the admin paths %q and %q, and %q and %q",
+	RouteListSessions, RouteLogoutAllSessions, RouteRevokeSession, patternUserSessions, patternUserSession,
 	RouteRefreshToken, RouteLogout)
 
 // parseRoute parses a Fault.Route: empty, a path pattern of the API, or a
@@ -153,8 +164,15 @@ func parseRoute(s string) (selector, error) {
 		}
 		path = patternSession
 	}
+	if pattern, fix, id, ok := fixAdminRoute(path); ok {
+		if fix != "" {
+			fixes = append(fixes, fix)
+			sessionID = id
+		}
+		path = pattern
+	}
 
-	if path != patternSessions && path != patternSession && !isAuthPattern(path) {
+	if path != patternSessions && path != patternSession && !isAdminPattern(path) && !isAuthPattern(path) {
 		return selector{}, refuse("not a route of the API, which serves " + routeList)
 	}
 	allowed := allowedMethods(path)

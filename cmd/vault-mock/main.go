@@ -2,8 +2,10 @@
 // with a demo user, for trying the SDK by hand and for testing clients
 // in other languages.
 //
-// It prints the API base URL, the token of a demo session and the URL of
-// its control API as shell assignments on standard output, then closes
+// It prints the API base URL, the token of a demo session, the token of
+// a demo administrator of the demo user's tenant (VAULT_ADMIN_TOKEN, for
+// the admin routes) and the URL of its control API as shell assignments
+// on standard output, then closes
 // it, logs requests to standard error and serves until it receives
 // SIGINT or SIGTERM; a second signal ends it at once. Started in the
 // background, it sets up a shell in one line:
@@ -29,7 +31,7 @@ func main() {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go watchSignals(sigs, cancel, os.Stderr, os.Exit)
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runProcess(ctx, os.Args[1:], os.Stdout, os.Stderr, limitMemory))
 }
 
 // watchSignals cancels the run at the first signal and ends the process

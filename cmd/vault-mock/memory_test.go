@@ -24,7 +24,7 @@ func TestMemoryStaysFlat(t *testing.T) {
 	}
 	o, err := parseFlags(nil, io.Discard)
 	require.NoError(t, err)
-	h, demo := newHandler(o, discardLogger())
+	h, demo, _ := newHandler(o, discardLogger())
 	serve := func(i int) {
 		var req *http.Request
 		switch i % 4 {

@@ -26,6 +26,12 @@ const (
 // exit code: 0 after a shutdown, 1 when serving fails and 2 for bad
 // flags.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runProcess(ctx, args, stdout, stderr, nil)
+}
+
+// runProcess is run, calling tune, if not nil, with the flags before it
+// serves: main sets the process's memory limit with it.
+func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer, tune func(options)) int {
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -34,8 +40,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vault-mock: %v\n", err)
 		return 2
 	}
+	if tune != nil {
+		tune(o)
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	h, demo := newHandler(o, logger)
+	h, demo, admin := newHandler(o, logger)
 
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", o.addr)
@@ -48,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	origin := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(stdout, "VAULT_BASE_URL=%s%s\n", origin, vaulttest.BasePath)
 	fmt.Fprintf(stdout, "VAULT_TOKEN=%s\n", demo.Token)
+	fmt.Fprintf(stdout, "VAULT_ADMIN_TOKEN=%s\n", admin.Token)
 	if o.control {
 		fmt.Fprintf(stdout, "VAULT_CONTROL_URL=%s%s\n", origin, vaulttest.ControlPath)
 	}
@@ -60,8 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c, ok := stdout.(io.Closer); ok {
 		_ = c.Close()
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "tenant", o.tenant, "tenant_slug", o.tenantSlug,
-		"sessions", o.sessions, "dialect", o.dialect, "control", o.control)
+	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "admin", o.admin, "tenant", o.tenant, "tenant_slug", o.tenantSlug,
+		"sessions", o.sessions, "dialect", o.dialect, "control", o.control, "webhooks", o.webhookURLs)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -73,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	logger.Info("shutting down; a second signal ends the process at once", "wait", o.shutdownTimeout)
-	h.Close() // ends the latency of faults
+	h.Close() // ends the latency of faults and the delivery of webhooks
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -89,21 +99,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // newHandler returns the handler the flags ask for, seeded with the demo
-// user and the flags' faults, and the demo's newest session, the one
-// whose token is printed. A reset through the control API seeds the same
+// user, a demo administrator of its tenant and the flags' faults; and
+// the demo's newest session and the administrator's session, whose
+// tokens are printed. A reset through the control API seeds the same
 // sessions, with the same IDs and tokens, and the same faults.
-func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.Session) {
-	var first vaulttest.Session
+func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.Session, vaulttest.Session) {
+	var first, admin vaulttest.Session
 	seeded := false
 	seed := func(h *vaulttest.Handler) {
 		demo := h.SeedDemo(vaulttest.Demo{UserID: o.user, TenantID: o.tenant, TenantSlug: o.tenantSlug, Sessions: o.sessions})
+		// Seeded after the demo, so that the demo's IDs and tokens are
+		// those of a server without it.
+		h.AddUser(vaulttest.User{ID: o.admin, TenantID: o.tenant, TenantSlug: o.tenantSlug, Admin: true})
+		a := h.AddSession(o.admin, vaulttest.SessionSeed{UserAgent: "vault-admin-console"})
 		h.Faults().Add(o.faults()...)
 		if !seeded { // when the handler is made, before it serves
-			first, seeded = demo[0], true
+			first, admin, seeded = demo[0], a, true
 		}
 	}
 	h := vaulttest.NewHandler(append(o.handlerOptions(seed), vaulttest.WithLogger(logger))...)
-	return h, first
+	return h, first, admin
 }
 
 // maxHeaderBytes bounds the request headers vault-mock reads. The API's
@@ -116,7 +131,7 @@ const maxHeaderBytes = 64 << 10
 // go quiet do not pile up connections over a long run.
 func newServer(o options, h *vaulttest.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           h,
+		Handler:           &releaser{h: h},
 		ConnState:         h.ConnState,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,

@@ -24,6 +24,7 @@ import (
 // mock is a vault-mock started by run in the background.
 type mock struct {
 	baseURL, token string
+	adminToken     string
 	controlURL     string // empty with -control=false
 	lines          []string
 	stderr         *syncbuf.Buffer
@@ -67,11 +68,14 @@ func startMock(t *testing.T, args ...string) *mock {
 	require.True(t, ok, m.lines[0])
 	m.token, ok = strings.CutPrefix(m.lines[1], "VAULT_TOKEN=")
 	require.True(t, ok, m.lines[1])
-	if len(m.lines) > 2 {
-		m.controlURL, ok = strings.CutPrefix(m.lines[2], "VAULT_CONTROL_URL=")
-		require.True(t, ok, m.lines[2])
+	require.GreaterOrEqual(t, len(m.lines), 3, "stderr: %s", m.stderr.String())
+	m.adminToken, ok = strings.CutPrefix(m.lines[2], "VAULT_ADMIN_TOKEN=")
+	require.True(t, ok, m.lines[2])
+	if len(m.lines) > 3 {
+		m.controlURL, ok = strings.CutPrefix(m.lines[3], "VAULT_CONTROL_URL=")
+		require.True(t, ok, m.lines[3])
 	}
-	require.LessOrEqual(t, len(m.lines), 3, "nothing else on standard output")
+	require.LessOrEqual(t, len(m.lines), 4, "nothing else on standard output")
 	return m
 }
 
@@ -231,7 +235,7 @@ func TestRunBadFlags(t *testing.T) {
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "GET /nope"},
-			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions", "DELETE /users/me/sessions/{sessionId}", "POST /auth/refresh" and "POST /auth/logout"`,
+			want: `vault-mock: -fail-route "GET /nope": not a route of the API, which serves "GET /users/me/sessions", "DELETE /users/me/sessions" and "DELETE /users/me/sessions/{sessionId}", GET and DELETE on the admin paths "/admin/users/{userId}/sessions" and "/admin/users/{userId}/sessions/{sessionId}", and "POST /auth/refresh" and "POST /auth/logout"`,
 		},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", "DELETE /users/me/sessions/abc"},
@@ -242,7 +246,7 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-fail-status", "503", "-fail-route", "users"}},
 		{
 			args: []string{"-fail-status", "503", "-fail-route", vaulttest.RouteListSessions, "-fail-session", "s1"},
-			want: `vault-mock: -fail-session "s1": selects the revocation of one session, which the route "GET /users/me/sessions" never matches; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "s1"`,
+			want: `vault-mock: -fail-session "s1": selects the requests naming one session, which the route "GET /users/me/sessions" never matches; write -fail-route "DELETE /users/me/sessions/{sessionId}" -fail-session "s1"`,
 		},
 		{args: []string{"-fail-route", vaulttest.RouteListSessions}, want: "vault-mock: -fail-route needs -fail-status or -fail-mode"},
 		{args: []string{"-fail-session", "s1"}, want: "vault-mock: -fail-session needs -fail-status or -fail-mode"},
@@ -252,11 +256,19 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-rate-limit", "-3"}},
 		{args: []string{"extra"}},
 		{args: []string{"-request-log", "0"}, want: "vault-mock: -request-log must be positive"},
+		{args: []string{"-request-log-bytes", "1000"}, want: "vault-mock: -request-log-bytes must be at least 64KiB"},
+		{args: []string{"-request-log-bytes", "8MB"}, want: `vault-mock: invalid value "8MB" for flag -request-log-bytes: not a size such as 8MiB, 512KiB, 1GiB or a number of bytes (vault-mock -h lists the flags)`},
+		{args: []string{"-fail-status", "503", "-retry-after", "soon"}, want: `vault-mock: -retry-after "soon": must be a number of seconds, such as "120", or an HTTP date, such as "Fri, 14 Mar 2025 09:00:00 GMT"`},
+		{args: []string{"-fail-count", "0", "-fail-status", "503"}, want: "vault-mock: -fail-count 0: must be at least 1, or -1 for every matching request"},
 		{args: []string{"-idle-timeout", "0"}, want: "vault-mock: -idle-timeout must be positive"},
 		{args: []string{"-write-timeout", "-1s"}},
 		{args: []string{"-shutdown-timeout", "-1s"}},
 		{args: []string{"-latency", "2m"}, want: "vault-mock: -latency 2m0s is not shorter than -write-timeout 1m0s: no response would be sent"},
 		{args: []string{"-control=false", "-control-remote"}, want: "vault-mock: -control-remote needs the control API, which -control=false turns off"},
+		{args: []string{"-webhook-url", "http://127.0.0.1:8787/"}, want: "vault-mock: 1 -webhook-url and 0 -webhook-secret: give one secret per URL, in the same order"},
+		{args: []string{"-webhook-secret", "whsec_1", "-webhook-secret", "whsec_2", "-webhook-url", "http://127.0.0.1:8787/"}, want: "vault-mock: 1 -webhook-url and 2 -webhook-secret: give one secret per URL, in the same order"},
+		{args: []string{"-webhook-url", "127.0.0.1:8787", "-webhook-secret", "whsec_1"}, want: `vault-mock: -webhook-url "127.0.0.1:8787": webhook URL "127.0.0.1:8787" is not an absolute http or https URL`},
+		{args: []string{"-webhook-url", "http://127.0.0.1:8787/", "-webhook-secret", ""}, want: `vault-mock: -webhook-url "http://127.0.0.1:8787/": a webhook needs a secret`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -278,7 +290,7 @@ func TestRunHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &stdout, &stderr))
 	assert.Empty(t, stdout.String())
-	for _, want := range []string{"Usage of vault-mock", "-fail-status", "-fail-session", "apply-reset", "apply-cut-body"} {
+	for _, want := range []string{"Usage of vault-mock", "-fail-status", "-fail-session", "apply-reset", "apply-cut-body", "-webhook-url URL", "-webhook-secret secret"} {
 		assert.Contains(t, stderr.String(), want)
 	}
 }

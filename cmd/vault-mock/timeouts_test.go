@@ -21,7 +21,7 @@ import (
 func TestServerTimeouts(t *testing.T) {
 	o, err := parseFlags(nil, io.Discard)
 	require.NoError(t, err)
-	h, _ := newHandler(o, discardLogger())
+	h, _, _ := newHandler(o, discardLogger())
 	srv := newServer(o, h, discardLogger())
 	assert.Equal(t, time.Minute, srv.IdleTimeout)
 	assert.Equal(t, time.Minute, srv.WriteTimeout)
@@ -88,7 +88,7 @@ func TestServerCutsAResponseNotReadInTime(t *testing.T) {
 	require.NoError(t, err)
 	var logs syncbuf.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
-	h, demo := newHandler(o, logger)
+	h, demo, _ := newHandler(o, logger)
 	// Seeded here rather than through the control API, which the
 	// write timeout bounds too.
 	ua := strings.Repeat("x", 4<<20)
@@ -112,7 +112,7 @@ func TestServerCutsAResponseNotReadInTime(t *testing.T) {
 func TestServerBoundsRequestHeaders(t *testing.T) {
 	o, err := parseFlags(nil, io.Discard)
 	require.NoError(t, err)
-	h, _ := newHandler(o, discardLogger())
+	h, _, _ := newHandler(o, discardLogger())
 	assert.Equal(t, maxHeaderBytes, newServer(o, h, discardLogger()).MaxHeaderBytes,
 		"the request log keeps headers: their size is bounded")
 }

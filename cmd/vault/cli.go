@@ -83,6 +83,8 @@ func (c *cli) run(ctx context.Context, args []string) int {
 		return c.run(ctx, append(append([]string(nil), args[1:]...), "--help"))
 	case "sessions":
 		return c.sessions(ctx, args[1:], global)
+	case "admin":
+		return c.admin(ctx, args[1:], global)
 	case "webhook":
 		return c.webhookCmd(ctx, args[1:], global)
 	case "version":

@@ -145,11 +145,13 @@ func buildCommands(t *testing.T) string {
 type mockProcess struct {
 	cmd            *exec.Cmd
 	baseURL, token string
+	adminToken     string
 	stderr         *syncbuf.Buffer
 	exited         chan struct{} // closed once the process has exited
 }
 
-// startMockProcess starts vault-mock and reads the two lines it prints.
+// startMockProcess starts vault-mock and reads the first three lines it
+// prints: the base URL, the demo's token and the administrator's.
 func startMockProcess(t *testing.T, path string, args ...string) *mockProcess {
 	t.Helper()
 	m := &mockProcess{cmd: exec.Command(path, args...), stderr: &syncbuf.Buffer{}, exited: make(chan struct{})}
@@ -170,7 +172,7 @@ func startMockProcess(t *testing.T, path string, args ...string) *mockProcess {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		var got []string
-		for len(got) < 2 && sc.Scan() {
+		for len(got) < 3 && sc.Scan() {
 			got = append(got, sc.Text())
 		}
 		lines <- got
@@ -184,12 +186,14 @@ func startMockProcess(t *testing.T, path string, args ...string) *mockProcess {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("vault-mock printed nothing; stderr:\n%s", m.stderr.String())
 	}
-	require.Len(t, got, 2, "stderr:\n%s", m.stderr.String())
+	require.Len(t, got, 3, "stderr:\n%s", m.stderr.String())
 	var ok bool
 	m.baseURL, ok = strings.CutPrefix(got[0], "VAULT_BASE_URL=")
 	require.True(t, ok, got[0])
 	m.token, ok = strings.CutPrefix(got[1], "VAULT_TOKEN=")
 	require.True(t, ok, got[1])
+	m.adminToken, ok = strings.CutPrefix(got[2], "VAULT_ADMIN_TOKEN=")
+	require.True(t, ok, got[2])
 	return m
 }
 

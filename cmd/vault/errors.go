@@ -106,6 +106,12 @@ func explainAPIError(op operation, e *vault.APIError, cfg config) failure {
 		if cfg.tenantID != "" {
 			f.hint += ", or belong to another tenant than " + cfg.tenantID
 		}
+	case e.StatusCode == http.StatusForbidden && op.isAdmin():
+		f.hint = "this token is not a tenant administrator's; check " + envToken + " or the token file"
+	case e.StatusCode == http.StatusNotFound && (op.sdk == sdkGetUserSession || op.sdk == sdkRevokeUserSession):
+		f.hint = "no such user in this token's tenant, or the session is not the user's; see vault admin sessions list USER_ID"
+	case e.StatusCode == http.StatusNotFound && op.isAdmin():
+		f.hint = "no such user in this token's tenant; check the user ID, and --base-url or " + envBaseURL
 	case e.StatusCode == http.StatusForbidden && op.sdk == "revoke session":
 		f.hint = "the session belongs to another user; see vault sessions list for this user's own"
 	case e.StatusCode == http.StatusForbidden:

@@ -15,6 +15,7 @@ Usage:
   vault sessions revoke [flags] ID...     sign one or more sessions out
   vault sessions revoke-others [flags]    sign out every session but the current one
   vault sessions logout-all [flags]       sign every session out
+  vault admin sessions COMMAND USER_ID    manage any user's sessions, as a tenant administrator
   vault webhook listen [flags]            receive, verify and print webhooks
   vault version                           print the versions of vault and the SDK
   vault help [COMMAND]                    print the help of a command
@@ -22,7 +23,8 @@ Usage:
 Every sessions command takes the connection flags --base-url, --tenant-id,
 --token-file, --timeout, --retries and --verbose, before or after the
 command (vault --verbose sessions list, vault sessions list --verbose);
-run vault sessions list --help for their description.
+run vault sessions list --help for their description. Run vault admin
+--help for the admin commands.
 ` + environmentHelp + exitCodesHelp
 
 // webhookHelp is the help of "vault webhook".

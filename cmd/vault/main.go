@@ -8,6 +8,14 @@
 //	vault webhook listen --secret S   receive, verify and print webhooks
 //	vault version                     print the versions
 //
+// With the token of a tenant administrator, it manages the sessions of
+// any user of the tenant:
+//
+//	vault admin sessions list USER_ID                 every session, with its status
+//	vault admin sessions get USER_ID SESSION_ID       one session
+//	vault admin sessions revoke USER_ID SESSION_ID... sign sessions out
+//	vault admin sessions revoke-all USER_ID --yes     sign the user out everywhere
+//
 // It reads the API base URL, the bearer token and the tenant from
 // VAULT_BASE_URL, VAULT_TOKEN and VAULT_TENANT_ID, or from the flags
 // --base-url, --token-file and --tenant-id, which go before or after the

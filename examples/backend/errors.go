@@ -54,13 +54,13 @@ func (h *handler) errorBody(w http.ResponseWriter, r *http.Request, err error) (
 func classify(err error) (status int, code, msg string) {
 	switch {
 	case errors.Is(err, vault.ErrInvalidArgument):
-		return http.StatusBadRequest, "BAD_REQUEST", "the session ID is not valid"
+		return http.StatusBadRequest, "BAD_REQUEST", "the user or session ID is not valid"
 	case errors.Is(err, vault.ErrUnauthorized), errors.Is(err, vault.ErrNoCredential):
 		return http.StatusUnauthorized, "UNAUTHORIZED", "the token is invalid, expired or revoked"
 	case errors.Is(err, vault.ErrForbidden):
 		return http.StatusForbidden, "FORBIDDEN", "not allowed"
 	case errors.Is(err, vault.ErrNotFound):
-		return http.StatusNotFound, "NOT_FOUND", "no such session"
+		return http.StatusNotFound, "NOT_FOUND", "no such user or session"
 	case errors.Is(err, vault.ErrRateLimited):
 		return http.StatusTooManyRequests, "RATE_LIMITED", "too many requests; try again later"
 	case errors.Is(err, vault.ErrNoCurrentSession):

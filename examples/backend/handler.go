@@ -30,8 +30,14 @@ type handler struct {
 //	POST   /account/sessions/revoke-others sign out of every other device
 //	POST   /account/logout-everywhere      sign out of every device, this one too
 //
+// and, for staff who are administrators of the tenant in Vault (admin.go):
+//
+//	GET    /admin/users/{userId}/sessions              a user's devices, with their status
+//	DELETE /admin/users/{userId}/sessions/{id}         sign one device of a user out
+//	POST   /admin/users/{userId}/sign-out-everywhere   sign a user out of every device
+//
 // Each request must carry "Authorization: Bearer <token>", where the token
-// is the user's Vault token; see the package documentation.
+// is the caller's Vault token; see the package documentation.
 func newHandler(client *vault.Client, logger *slog.Logger) http.Handler {
 	h := &handler{client: client, logger: logger}
 	mux := http.NewServeMux()
@@ -39,6 +45,9 @@ func newHandler(client *vault.Client, logger *slog.Logger) http.Handler {
 	mux.HandleFunc("DELETE /account/sessions/{id}", h.revokeSession)
 	mux.HandleFunc("POST /account/sessions/revoke-others", h.revokeOtherSessions)
 	mux.HandleFunc("POST /account/logout-everywhere", h.logoutEverywhere)
+	mux.HandleFunc("GET /admin/users/{userId}/sessions", h.listUserSessions)
+	mux.HandleFunc("DELETE /admin/users/{userId}/sessions/{id}", h.revokeUserSession)
+	mux.HandleFunc("POST /admin/users/{userId}/sign-out-everywhere", h.signOutEverywhere)
 	return h.logRequests(mux)
 }
 

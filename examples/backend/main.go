@@ -6,6 +6,13 @@
 //	POST   /account/sessions/revoke-others sign out of every other device
 //	POST   /account/logout-everywhere      sign out of every device
 //
+// and, for its support staff, who are administrators of the tenant in
+// Vault, a console over the admin API:
+//
+//	GET    /admin/users/{userId}/sessions              a user's devices
+//	DELETE /admin/users/{userId}/sessions/{id}         sign one device out
+//	POST   /admin/users/{userId}/sign-out-everywhere   after a password reset
+//
 // It assumes that the token its users send, as "Authorization: Bearer
 // <token>", is their Vault access token, such as the one a browser got
 // when signing in through Vault; it forwards that token on each call
@@ -73,13 +80,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	baseURL := getenv("VAULT_BASE_URL")
-	var demoToken string
+	var demoToken, adminToken string
 	if baseURL == "" {
 		// No Vault to talk to: start the SDK's in-memory one with a demo
-		// user, so that the service can be tried at once.
+		// user and an administrator, so that the service can be tried at
+		// once.
 		mock := vaulttest.NewServer()
 		defer mock.Close()
 		demoToken = mock.SeedDemo(vaulttest.Demo{Sessions: 4})[0].Token
+		mock.AddUser(vaulttest.User{ID: "usr_support", Admin: true})
+		adminToken = mock.AddSession("usr_support", vaulttest.SessionSeed{}).Token
 		baseURL = mock.URL
 	}
 
@@ -112,7 +122,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "listening on %s, using the Vault API at %s\n", url, baseURL)
 	if demoToken != "" {
-		printTryIt(stdout, url, demoToken)
+		printTryIt(stdout, url, demoToken, adminToken)
 	}
 
 	served := make(chan error, 1)
@@ -137,9 +147,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return 0
 }
 
-// printTryIt shows how to call the service as the demo user. The token is
-// a demo token of the in-memory Vault, worthless anywhere else.
-func printTryIt(w io.Writer, url, token string) {
+// printTryIt shows how to call the service as the demo user and as the
+// administrator. The tokens are demo tokens of the in-memory Vault,
+// worthless anywhere else.
+func printTryIt(w io.Writer, url, token, adminToken string) {
 	fmt.Fprintf(w, `
 The embedded Vault has a demo user signed in on 4 devices. Try it:
 
@@ -149,5 +160,11 @@ The embedded Vault has a demo user signed in on 4 devices. Try it:
   curl -s -X POST -H "Authorization: Bearer $TOKEN" %[2]s/account/sessions/revoke-others
   curl -s -X POST -H "Authorization: Bearer $TOKEN" %[2]s/account/logout-everywhere
 
-`, token, url)
+and as usr_support, an administrator of the tenant:
+
+  ADMIN_TOKEN=%[3]s
+  curl -s -H "Authorization: Bearer $ADMIN_TOKEN" %[2]s/admin/users/%[4]s/sessions
+  curl -s -X POST -H "Authorization: Bearer $ADMIN_TOKEN" %[2]s/admin/users/%[4]s/sign-out-everywhere
+
+`, token, url, adminToken, vaulttest.DemoUserID)
 }

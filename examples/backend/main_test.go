@@ -85,22 +85,34 @@ func listSessions(t *testing.T, url, token string) (int, sessionsResponse) {
 }
 
 func TestRunDemo(t *testing.T) {
-	s := startRun(t, nil, "logout-everywhere")
-	var token string
+	s := startRun(t, nil, "sign-out-everywhere")
+	var token, adminToken string
 	for _, line := range s.lines {
 		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "TOKEN="); ok {
 			token = v
 		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "ADMIN_TOKEN="); ok {
+			adminToken = v
+		}
 	}
 	require.NotEmpty(t, token, "the demo token is printed: %q", s.lines)
+	require.NotEmpty(t, adminToken, "the administrator's token is printed: %q", s.lines)
 	assert.Contains(t, strings.Join(s.lines, "\n"), "curl -s -H \"Authorization: Bearer $TOKEN\" "+s.url+"/account/sessions")
 
 	status, got := listSessions(t, s.url, token)
 	require.Equal(t, http.StatusOK, status)
 	assert.Len(t, got.Sessions, 4, "the demo user is signed in on four devices")
 
+	req, err := http.NewRequest(http.MethodGet, s.url+"/admin/users/"+vaulttest.DemoUserID+"/sessions", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the printed administrator manages the demo user")
+
 	assert.Equal(t, 0, s.stop(t), "a graceful shutdown exits 0")
-	_, err := http.Get(s.url + "/account/sessions")
+	_, err = http.Get(s.url + "/account/sessions")
 	assert.Error(t, err, "the listener is closed")
 }
 

@@ -2,7 +2,8 @@
 # A test scenario driven entirely through vault-mock's control API, as a
 # test suite in any language can drive it: seed a user and two sessions,
 # queue a fault, call the API, read the request log, expire a session,
-# reset. It needs bash and curl only.
+# list and revoke the user's sessions as an administrator, reset. It
+# needs bash and curl only.
 #
 # Start vault-mock first, and take its variables:
 #
@@ -12,7 +13,7 @@
 #	examples/mock-control/run.sh
 #
 # The script prints one line per check and exits 1 at the first that
-# fails. It starts and ends with a reset, so it can run again and again
+# fails. test_control.py beside it is a suite of the same kind in Python. It starts and ends with a reset, so it can run again and again
 # against the same vault-mock.
 set -euo pipefail
 
@@ -128,7 +129,27 @@ expect 200 "expire the laptop's session"
 api GET /users/me/sessions "$laptop_token"
 expect 401 "an expired session's token is refused"
 
-# 7. Reset: alice is gone and the clock runs again.
+# 7. An administrator of acme sees alice's sessions, gone ones included,
+# and signs her out everywhere.
+control POST /users '{"id":"usr_support","tenantId":"tnt_4f2a9c","tenantSlug":"acme","admin":true}'
+expect 201 "add an administrator of acme"
+control POST /users/usr_support/sessions ''
+expect 201 "sign the administrator in"
+admin_token=$(member token)
+api GET /users/alice/sessions "$admin_token"
+expect 404 "the user routes are the caller's own"
+api GET /admin/users/alice/sessions "$admin_token"
+expect 200 "list alice's sessions as the administrator"
+holds '"id":"ses_phone"' "the revoked phone is listed"
+holds '"status":"revoked"' "with its status"
+holds '"status":"expired"' "and the expired laptop with its"
+api GET /admin/users/alice/sessions "$laptop_token"
+expect 401 "an expired session's token is refused on the admin routes too"
+api DELETE /admin/users/alice/sessions "$admin_token"
+expect 200 "revoke all of alice's sessions"
+holds '"message":"Revoked 0 sessions for user alice"' "none was active"
+
+# 8. Reset: alice is gone and the clock runs again.
 control POST /reset
 expect 204 "reset"
 control GET /users/alice

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -9,24 +10,32 @@ import (
 // stands raw or quoted: each character of the occurrence may be written
 // as itself, as a JSON escape (\/, \\, \", \n and the like, or \uXXXX,
 // with a surrogate pair above U+FFFF), or percent-encoded byte by byte
-// (%2F). A body that quotes the token inside a JSON string, or a URL that
-// carries it in its query, then shows it nowhere, in whatever mix of
-// forms the server wrote it.
+// (%2F, %25 for % itself). A body that quotes the token inside a JSON
+// string, or a URL that carries it in its query, then shows it nowhere,
+// in whatever mix of forms the server wrote it.
 func Quoted(s, secret string) string {
 	if !Searched(secret) {
 		return s
 	}
+	s = String(s, secret) // a token that itself looks escaped, such as "a%41"
+	if !strings.ContainsAny(s, `\%`) {
+		return s
+	}
+	d := decode(s)
 	var b strings.Builder
-	last := 0 // s[last:i] is not yet written to b
-	for i := 0; i < len(s); {
-		if n := matchQuoted(s[i:], secret); n > 0 {
-			b.WriteString(s[last:i])
-			b.WriteString(Placeholder)
-			i += n
-			last = i
-			continue
+	last := 0 // s[last:] is not yet written to b
+	for i := 0; ; {
+		j := strings.Index(d.text[i:], secret)
+		if j < 0 {
+			break
 		}
-		i++
+		from, to := d.start[i+j], d.end[i+j+len(secret)-1]
+		if from >= last {
+			b.WriteString(s[last:from])
+			b.WriteString(Placeholder)
+			last = to
+		}
+		i += j + len(secret)
 	}
 	if last == 0 {
 		return s
@@ -35,130 +44,158 @@ func Quoted(s, secret string) string {
 	return b.String()
 }
 
-// matchQuoted returns the length of the occurrence of secret at the start
-// of s, in any of the forms Quoted knows, or 0 when there is none.
-func matchQuoted(s, secret string) int {
-	at := 0
-	for _, want := range secret {
-		n := matchRune(s[at:], want)
-		if n == 0 {
-			return 0
-		}
-		at += n
+// TrimQuotedPartial returns s without a tail that is the start of secret
+// in any of the forms Quoted knows, an escape cut in its middle included:
+// a body cut short in transit or at a size limit may end inside an echoed
+// token, whose first characters would otherwise show.
+func TrimQuotedPartial(s, secret string) string {
+	if !Searched(secret) {
+		return s
 	}
-	return at
-}
-
-// matchRune returns the length of want at the start of s, written raw, as
-// a JSON escape or percent-encoded, or 0.
-func matchRune(s string, want rune) int {
-	if s == "" {
-		return 0
+	d := decode(s)
+	text := d.text
+	if d.cutEscape >= 0 {
+		// The cut escape's bytes were kept as they are, at the end.
+		text = text[:len(text)-(len(s)-d.cutEscape)]
 	}
-	if r, n := utf8.DecodeRuneInString(s); r == want && (r != utf8.RuneError || n > 1) {
-		return n
-	}
-	switch s[0] {
-	case '\\':
-		return matchJSONEscape(s, want)
-	case '%':
-		return matchPercent(s, want)
-	}
-	return 0
-}
-
-// matchJSONEscape matches want written as a JSON escape at the start of s.
-func matchJSONEscape(s string, want rune) int {
-	if len(s) < 2 {
-		return 0
-	}
-	if short, ok := jsonShortEscape(s[1]); ok {
-		if short == want {
-			return 2
-		}
-		return 0
-	}
-	if s[1] != 'u' {
-		return 0
-	}
-	r, ok := hexRune(s[2:], 4)
-	if !ok {
-		return 0
-	}
-	if r == want {
-		return 6
-	}
-	// A rune above U+FFFF is written as a surrogate pair.
-	if r >= 0xD800 && r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
-		lo, ok := hexRune(s[8:], 4)
-		if ok && lo >= 0xDC00 && lo < 0xE000 && (r-0xD800)<<10+(lo-0xDC00)+0x10000 == want {
-			return 12
+	// The longest tail of the decoded text that is a proper prefix of
+	// secret.
+	for n := min(len(secret)-1, len(text)); n > 0; n-- {
+		if strings.HasSuffix(text, secret[:n]) {
+			return s[:d.start[len(text)-n]]
 		}
 	}
-	return 0
-}
-
-// jsonShortEscape returns what the two-character JSON escape \c stands
-// for.
-func jsonShortEscape(c byte) (rune, bool) {
-	switch c {
-	case '"', '\\', '/':
-		return rune(c), true
-	case 'b':
-		return '\b', true
-	case 'f':
-		return '\f', true
-	case 'n':
-		return '\n', true
-	case 'r':
-		return '\r', true
-	case 't':
-		return '\t', true
+	if d.cutEscape >= 0 {
+		return s[:d.cutEscape] // an escape cut short: it may be the token's start
 	}
-	return 0, false
+	return s
 }
 
-// matchPercent matches the UTF-8 bytes of want percent-encoded at the
-// start of s, each byte as %XX, or raw where it needs no encoding.
-func matchPercent(s string, want rune) int {
+// decoded is a text with its JSON escapes and percent-encodings resolved,
+// and where each of its bytes came from.
+type decoded struct {
+	text string
+	// start[i] and end[i] are the span of the input that text[i] was
+	// decoded from: one byte, or a whole escape.
+	start, end []int
+	// cutEscape is where an escape cut short by the end of the input
+	// begins, or -1.
+	cutEscape int
+}
+
+// decode resolves the escapes of s. What is not a complete escape is
+// kept as it is.
+func decode(s string) decoded {
+	d := decoded{cutEscape: -1}
+	var text []byte
+	add := func(bs []byte, from, to int) {
+		for _, c := range bs {
+			text = append(text, c)
+			d.start = append(d.start, from)
+			d.end = append(d.end, to)
+		}
+	}
 	var buf [utf8.UTFMax]byte
-	enc := buf[:utf8.EncodeRune(buf[:], want)]
-	at := 0
-	for _, c := range enc {
-		switch {
-		case at+3 <= len(s) && s[at] == '%':
-			v, ok := hexRune(s[at+1:], 2)
-			if !ok || byte(v) != c {
-				return 0
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case '\\':
+			if r, n, ok := jsonEscape(s[i:]); ok {
+				add(buf[:utf8.EncodeRune(buf[:], r)], i, i+n)
+				i += n
+				continue
 			}
-			at += 3
-		case at < len(s) && s[at] == c:
-			at++
-		default:
-			return 0
+			if isCutJSONEscape(s[i:]) {
+				d.cutEscape = i
+			}
+		case '%':
+			if v, ok := hexValue(s[i+1:], 2); ok {
+				add([]byte{byte(v)}, i, i+3)
+				i += 3
+				continue
+			}
+			if len(s)-i < 3 && isHex(s[i+1:]) {
+				d.cutEscape = i
+			}
 		}
+		add([]byte{s[i]}, i, i+1)
+		i++
 	}
-	return at
+	d.text = string(text)
+	return d
 }
 
-// hexRune reads n hexadecimal digits, in either case, at the start of s.
-func hexRune(s string, n int) (rune, bool) {
-	if len(s) < n {
+// jsonEscape reads the JSON escape at the start of s: what it stands for
+// and its length.
+func jsonEscape(s string) (rune, int, bool) {
+	if len(s) < 2 {
+		return 0, 0, false
+	}
+	switch s[1] {
+	case '"', '\\', '/':
+		return rune(s[1]), 2, true
+	case 'b':
+		return '\b', 2, true
+	case 'f':
+		return '\f', 2, true
+	case 'n':
+		return '\n', 2, true
+	case 'r':
+		return '\r', 2, true
+	case 't':
+		return '\t', 2, true
+	case 'u':
+		hi, ok := hexValue(s[2:], 4)
+		if !ok {
+			return 0, 0, false
+		}
+		if utf16.IsSurrogate(hi) && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if lo, ok := hexValue(s[8:], 4); ok {
+				if r := utf16.DecodeRune(hi, lo); r != utf8.RuneError {
+					return r, 12, true
+				}
+			}
+		}
+		return hi, 6, true
+	}
+	return 0, 0, false
+}
+
+// isCutJSONEscape reports whether s, the end of a text, is the start of a
+// \u escape cut short.
+func isCutJSONEscape(s string) bool {
+	switch {
+	case len(s) == 1:
+		return true
+	case len(s) < 6 && s[1] == 'u':
+		return isHex(s[2:])
+	}
+	return false
+}
+
+// hexValue reads n hexadecimal digits, in either case, at the start of s.
+func hexValue(s string, n int) (rune, bool) {
+	if len(s) < n || !isHex(s[:n]) {
 		return 0, false
 	}
 	var r rune
 	for i := 0; i < n; i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
+		c := s[i] | 0x20 // lower case; digits are unchanged
+		if c <= '9' {
 			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
+		} else {
 			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
 		}
 	}
 	return r, true
+}
+
+// isHex reports whether s is made of hexadecimal digits only.
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

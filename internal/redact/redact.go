@@ -43,7 +43,7 @@ func Bytes(b []byte, secret string) []byte {
 }
 
 // Header returns h, or a copy of it with secret replaced wherever a value
-// holds it. h itself is never changed.
+// holds it, in any of the forms Quoted knows. h itself is never changed.
 func Header(h http.Header, secret string) http.Header {
 	if !Searched(secret) || !headerHolds(h, secret) {
 		return h
@@ -52,7 +52,7 @@ func Header(h http.Header, secret string) http.Header {
 	for k, vs := range h {
 		out := make([]string, len(vs))
 		for i, v := range vs {
-			out[i] = strings.ReplaceAll(v, secret, Placeholder)
+			out[i] = Quoted(v, secret)
 		}
 		clean[k] = out
 	}
@@ -62,27 +62,12 @@ func Header(h http.Header, secret string) http.Header {
 func headerHolds(h http.Header, secret string) bool {
 	for _, vs := range h {
 		for _, v := range vs {
-			if strings.Contains(v, secret) {
+			if Quoted(v, secret) != v {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// TrimPartial returns b without a tail that is the start of secret, for a
-// body cut short in transit or at a size limit: the cut may fall inside
-// an echoed token, whose first bytes would otherwise show.
-func TrimPartial(b []byte, secret string) []byte {
-	if !Searched(secret) {
-		return b
-	}
-	for n := min(len(secret)-1, len(b)); n > 0; n-- {
-		if bytes.HasSuffix(b, []byte(secret[:n])) {
-			return b[:len(b)-n]
-		}
-	}
-	return b
 }
 
 // Value returns v, a decoded JSON value, with secret replaced in every

@@ -38,20 +38,23 @@ func TestHeader(t *testing.T) {
 	assert.Equal(t, h, Header(h, "absent-secret"))
 }
 
-func TestTrimPartial(t *testing.T) {
+func TestTrimQuotedPartial(t *testing.T) {
 	const secret = "vt_0123456789"
 	tests := []struct{ name, in, want string }{
 		{"cut inside the token", `{"message":"token vt_01234`, `{"message":"token `},
 		{"cut after one byte of it", `token v`, `token `},
 		{"whole token kept for String", `token vt_0123456789`, `token vt_0123456789`},
 		{"no token", `{"message":"bad`, `{"message":"bad`},
+		{"cut inside an escaped token", `{"t":"vt_0123\u00`, `{"t":"`},
+		{"cut inside a percent-encoded token", `t=vt%5F01%3`, `t=`},
+		{"a cut escape that is not the token's start stays cut", `token \u00`, `token `},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, string(TrimPartial([]byte(tt.in), secret)))
+			assert.Equal(t, tt.want, TrimQuotedPartial(tt.in, secret))
 		})
 	}
-	assert.Equal(t, "ab", string(TrimPartial([]byte("ab"), "a")), "a short secret is not searched for")
+	assert.Equal(t, "ab", TrimQuotedPartial("ab", "a"), "a short secret is not searched for")
 }
 
 func TestValue(t *testing.T) {
