@@ -2,6 +2,7 @@ package vaulttest_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/internal/syncbuf"
 	"github.com/vault-dev/vault-go/vaulttest"
 )
 
@@ -265,4 +267,21 @@ func TestAuthRoutesInFaults(t *testing.T) {
 	}
 	err := vaulttest.Fault{Route: "GET /auth/refresh"}.Validate()
 	assert.ErrorContains(t, err, "the API serves POST on /auth/refresh, not GET")
+}
+
+func TestRefreshTokensNeverReachTheLogs(t *testing.T) {
+	// A refresh token sent where a buggy client puts it, in the query or
+	// a header, is hidden from the control API's request log like an
+	// access token.
+	var logs syncbuf.Buffer
+	srv := newControlServer(t, vaulttest.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	s := srv.AddSession("ann", vaulttest.SessionSeed{})
+	got := call(t, srv.Client(), http.MethodPost, srv.URL+"/auth/refresh?refresh_token="+s.RefreshToken, "", "X-Refresh-Token", s.RefreshToken)
+	assert.Equal(t, http.StatusUnsupportedMediaType, got.status)
+
+	r := ctl(t, srv, http.MethodGet, "/requests", "")
+	require.Equal(t, http.StatusOK, r.status)
+	assert.NotContains(t, string(r.body)+logs.String(), s.RefreshToken)
+	assert.Contains(t, string(r.body), `"query":"refresh_token=[REDACTED]"`)
+	assert.Contains(t, string(r.body), `"X-Refresh-Token":["[REDACTED]"]`)
 }
