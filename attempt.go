@@ -95,15 +95,17 @@ func (k *call) newRequest(ctx context.Context) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k.body != nil {
-		req.Body = io.NopCloser(bytes.NewReader(k.body))
-		req.ContentLength = int64(len(k.body))
+	if body := k.body; body != nil {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
 		if !k.op.sendOnce {
 			// net/http may then send the request again on a new
 			// connection, when a reused one failed before the request
 			// was written. Without GetBody it never sends a request
-			// with a body twice, not even with an Idempotency-Key.
-			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(k.body)), nil }
+			// with a body twice, not even with an Idempotency-Key. The
+			// function holds the body alone, not the call, which would
+			// then live on the heap.
+			req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		}
 	}
 	for key, values := range k.client.header {
