@@ -1,0 +1,90 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestParseTimestampFormNeverPassesAsIDForm holds Parse to its promise
+// that a captured timestamp-form delivery cannot pass as the ID form.
+//
+// The two forms sign "<prefix>.<body>", and the body of a session event
+// holds dots (revoked_at's fraction of a second, an email address, an IP
+// address), so the signed string "<ts>.<body>" can be cut at any later
+// dot: "<ts>.<body up to a dot>" taken as X-Webhook-ID and the rest as the
+// body give the same HMAC. The ID is then no whole number, so Parse tries
+// the ID form, which carries no time: a delivery an hour old, refused as
+// stale in its own form, is accepted with an ID and a body the server
+// never sent, and a Handler calls Handle with it (a fresh ID, so no
+// deduplication either).
+func TestParseTimestampFormNeverPassesAsIDForm(t *testing.T) {
+	captured := testNow.Add(-time.Hour)
+	ts := strconv.FormatInt(captured.Unix(), 10)
+	signature := hmacHex(testSecret, ts, testBody)
+	v := Verifier{Secrets: []string{testSecret}, Now: fixedClock(testNow)}
+
+	// As captured, the delivery is refused: it is an hour old.
+	_, err := v.Parse(testBody, signedTS(captured, testSecret, testBody))
+	require.ErrorIs(t, err, ErrStaleTimestamp)
+
+	dot := bytes.IndexByte(testBody, '.')
+	require.Positive(t, dot, "the fixture body holds a dot")
+	for _, tc := range []struct {
+		name      string
+		timestamp string // X-Webhook-Timestamp of the replay; "" for none
+	}{
+		{name: "no timestamp", timestamp: ""},
+		{name: "the current time", timestamp: strconv.FormatInt(testNow.Unix(), 10)},
+		{name: "the captured timestamp", timestamp: ts},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			header := http.Header{}
+			header.Set(HeaderID, ts+"."+string(testBody[:dot]))
+			header.Set(HeaderEvent, TypeSessionRevoked)
+			header.Set(HeaderSignature, signature)
+			if tc.timestamp != "" {
+				header.Set(HeaderTimestamp, tc.timestamp)
+			}
+			body := testBody[dot+1:]
+
+			e, err := v.Parse(body, header)
+			if e != nil {
+				t.Errorf("a timestamp-form delivery an hour old, cut at a dot of its body, was accepted as the ID form: ID %.40q..., body %.20q...", e.ID, e.Data)
+			}
+			assert.ErrorIs(t, err, ErrInvalidSignature)
+
+			var calls int
+			h := &Handler{Verifier: v, Handle: func(_ context.Context, _ *Event) error { calls++; return nil }}
+			w := deliver(t, h, http.MethodPost, body, header)
+			assert.Equal(t, http.StatusBadRequest, w.Code)
+			assert.Zero(t, calls, "Handle was called with a body the server never sent")
+		})
+	}
+}
+
+// TestParseIDFormCannotBeRecut checks the ID form alone: a delivery
+// signed over "<id>.<body>" must not verify with its ID and body cut at
+// another dot, which moves bytes of the body into the ID.
+func TestParseIDFormCannotBeRecut(t *testing.T) {
+	v := Verifier{Secrets: []string{testSecret}, Now: fixedClock(testNow)}
+	signature := hmacHex(testSecret, testID, testBody)
+	_, err := v.Parse(testBody, signedID(testNow, testSecret, testBody))
+	require.NoError(t, err, "the delivery as sent verifies")
+
+	dot := bytes.IndexByte(testBody, '.')
+	require.Positive(t, dot)
+	header := tsHeader(testNow, signature)
+	header.Set(HeaderID, testID+"."+string(testBody[:dot]))
+	e, err := v.Parse(testBody[dot+1:], header)
+	if e != nil {
+		t.Errorf("an ID-form delivery re-cut at a dot of its body was accepted: ID %.50q..., body %.20q...", e.ID, e.Data)
+	}
+	assert.ErrorIs(t, err, ErrInvalidSignature)
+}
