@@ -88,3 +88,46 @@ func TestParseIDFormCannotBeRecut(t *testing.T) {
 	}
 	assert.ErrorIs(t, err, ErrInvalidSignature)
 }
+
+// TestParseIDFormAlphabet checks which IDs Parse takes for the ID form:
+// those of ASCII letters, digits, '-' and '_', as the server's UUIDs and
+// vaulttest's IDs are, but not digits alone. Any other ID, signed over
+// by hand, is refused, and Sign refuses to sign it.
+func TestParseIDFormAlphabet(t *testing.T) {
+	v := Verifier{Secrets: []string{testSecret}, Now: fixedClock(testNow)}
+	for _, tc := range []struct {
+		id string
+		ok bool
+	}{
+		{id: testID, ok: true},
+		{id: "dlv_0001", ok: true},
+		{id: "A-z_9", ok: true},
+		{id: "-", ok: true},
+		{id: "12345"},
+		{id: "dlv.1"},
+		{id: "dlv 1"},
+		{id: "dlv/1"},
+		{id: "dlv:1"},
+		{id: "dlv,1"},
+		{id: "dlv\x001"},
+		{id: "dlvé"},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			header := tsHeader(testNow, hmacHex(testSecret, tc.id, testBody))
+			header.Set(HeaderID, tc.id)
+			e, err := v.Parse(testBody, header)
+			signed, signErr := Sign(&Event{ID: tc.id, Type: TypeSessionRevoked, Timestamp: testNow, Data: testBody}, FormID, testSecret)
+			if tc.ok {
+				require.NoError(t, err)
+				assert.Equal(t, tc.id, e.ID)
+				require.NoError(t, signErr)
+				assert.Equal(t, header.Get(HeaderSignature), signed.Get(HeaderSignature))
+				return
+			}
+			assert.Nil(t, e)
+			assert.ErrorIs(t, err, ErrInvalidSignature)
+			assert.Error(t, signErr)
+			assert.Nil(t, signed)
+		})
+	}
+}
