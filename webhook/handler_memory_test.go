@@ -13,15 +13,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestHandlerMemoryOfIDsIsBoundedInBytes holds the memory of handled IDs
-// to its documented bound whatever IDs a sender picks. The guide and
-// DefaultRemember promise about 100 bytes an ID, about 1 MB in all, but
-// the bound counts IDs, not bytes, and in the timestamp form X-Webhook-ID
-// is not signed: whoever replays one captured delivery within the five
-// minutes (or the server, with IDs longer than its UUIDs) can give each
-// copy a fresh ID as long as the HTTP server's header limit (1 MiB by
-// default), and the Handler keeps every one. Sixty-four copies with IDs
-// of 512 KiB pin 32 MiB; ten thousand would pin 5 GB.
+// TestHandlerMemoryOfIDsIsBoundedInBytes holds the memory of handled
+// deliveries to its documented bound whatever IDs a sender picks: about
+// 100 bytes a delivery, about 1 MB in all. In the timestamp form
+// X-Webhook-ID is not signed: whoever replays one captured delivery
+// within the five minutes (or a server with IDs longer than UUIDs) can
+// give each copy a fresh ID as long as the HTTP server's header limit
+// (1 MiB by default). A memory that kept the IDs would pin 32 MiB for
+// sixty-four copies with IDs of 512 KiB, and 5 GB for ten thousand.
 func TestHandlerMemoryOfIDsIsBoundedInBytes(t *testing.T) {
 	const (
 		copies = 64
@@ -47,6 +46,28 @@ func TestHandlerMemoryOfIDsIsBoundedInBytes(t *testing.T) {
 	grown := heapInUse() - before
 	runtime.KeepAlive(h)
 	assert.Less(t, grown, int64(limit), "the memory of %d handled IDs holds %d MiB", copies, grown>>20)
+}
+
+// TestHandlerFullMemoryIsAboutOneMB holds a full memory of
+// DefaultRemember deliveries to the bound DefaultRemember documents,
+// about 100 bytes a delivery, whatever the IDs' and bodies' length: here
+// IDs of 4 KiB, which the memory would hold as 40 MB if it kept them.
+func TestHandlerFullMemoryIsAboutOneMB(t *testing.T) {
+	h := &Handler{
+		Verifier: Verifier{Secrets: []string{testSecret}},
+		Handle:   func(context.Context, *Event) error { return nil },
+	}
+	header := signedTS(time.Now(), testSecret, testBody)
+	long := strings.Repeat("x", 4<<10)
+	before := heapInUse()
+	for i := range DefaultRemember {
+		header.Set(HeaderID, strconv.Itoa(i)+long)
+		require.Equal(t, http.StatusNoContent, deliver(t, h, http.MethodPost, testBody, header).Code)
+	}
+	grown := heapInUse() - before
+	runtime.KeepAlive(h)
+	require.Len(t, h.seen.done, DefaultRemember)
+	assert.Less(t, grown, int64(2<<20), "a full memory holds %d bytes", grown)
 }
 
 func heapInUse() int64 {
