@@ -1,6 +1,7 @@
 package vaulttest_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,5 +44,30 @@ func TestWebhookSessionNamedLikeAScope(t *testing.T) {
 			assert.Equal(t, webhook.ScopeSession, r.Scope, "one session revoked reads as scope %q", r.Scope)
 			assert.Equal(t, id, r.SessionID)
 		})
+	}
+}
+
+// TestSessionIDsNamedLikeAScopeAreRefused pins the rule the test above
+// allows: a session cannot be added with the ID "all" or
+// "all_except_current", in Go (AddSession panics) or through the control
+// API (400), since its revocation would read as every session's; other
+// IDs that merely contain the words are fine.
+func TestSessionIDsNamedLikeAScopeAreRefused(t *testing.T) {
+	for _, id := range []string{"all", "all_except_current"} {
+		t.Run(id, func(t *testing.T) {
+			srv := newControlServer(t)
+			assert.PanicsWithValue(t, `vaulttest: AddSession invalid: session ID "`+id+`" is reserved: a session.revoked webhook names every session of a user with it`, func() {
+				srv.AddSession("lee", vaulttest.SessionSeed{ID: id})
+			})
+			r := ctl(t, srv, http.MethodPost, "/users/lee/sessions", `{"id":"`+id+`"}`)
+			assert.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
+			assert.Contains(t, string(r.body), "reserved")
+			_, found := srv.Session(id)
+			assert.False(t, found)
+		})
+	}
+	srv := newControlServer(t)
+	for _, id := range []string{"All", "all_sessions", "ses_all"} {
+		assert.Equal(t, id, srv.AddSession("lee", vaulttest.SessionSeed{ID: id}).ID)
 	}
 }

@@ -30,3 +30,40 @@ func TestSessionRevokedRoundTripKeepsTheScope(t *testing.T) {
 		})
 	}
 }
+
+// TestSessionRevokedRefusesASessionNamedLikeAScope pins the rule the
+// round trip above allows: the wire format cannot tell one session named
+// "all" from every session, so MarshalJSON refuses to write one, and
+// IsScopeName names exactly the two words.
+func TestSessionRevokedRefusesASessionNamedLikeAScope(t *testing.T) {
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		id    string
+		scope Scope
+		ok    bool
+	}{
+		{id: "all", scope: ScopeSession},
+		{id: "all_except_current", scope: ScopeSession},
+		{id: "all", scope: ""},
+		{id: "all", scope: ScopeAll, ok: true}, // the SessionID of a bulk scope is not written
+		{id: "All", scope: ScopeSession, ok: true},
+		{id: "all_sessions", scope: ScopeSession, ok: true},
+		{id: "ses_all", scope: ScopeSession, ok: true},
+	} {
+		t.Run(tc.id+"/"+string(tc.scope), func(t *testing.T) {
+			data, err := SessionRevoked{UserID: "usr_1", SessionID: tc.id, Scope: tc.scope, Reason: "user_revoked", RevokedAt: at}.MarshalJSON()
+			if !tc.ok {
+				assert.Nil(t, data)
+				assert.ErrorContains(t, err, "never a scope's name")
+				return
+			}
+			assert.NoError(t, err)
+		})
+	}
+	for _, id := range []string{"all", "all_except_current"} {
+		assert.True(t, IsScopeName(id), id)
+	}
+	for _, id := range []string{"", "All", "all ", "session", "all_sessions", "ses_all"} {
+		assert.False(t, IsScopeName(id), id)
+	}
+}
