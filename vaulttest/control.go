@@ -140,7 +140,8 @@ func (h *Handler) serveControl(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		status, body = http.StatusInternalServerError, controlErrorBody{Error: &controlError{Code: CodeInternalError, Message: err.Error()}}
 	}
-	writeResult(w, result{status: status, body: body})
+	// Verbatim, so that a delivery's data is the body that was signed.
+	writeResult(w, result{status: status, body: body, verbatim: true})
 	if h.cfg.logger != nil {
 		h.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "control",
 			slog.String("method", r.Method),
