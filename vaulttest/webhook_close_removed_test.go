@@ -58,3 +58,27 @@ func TestWebhookCloseWaitsForRemovedEndpoints(t *testing.T) {
 	srv.Close()
 	assert.True(t, tr.returned.Load(), "Close returned while the removed endpoint's delivery was still being sent")
 }
+
+// TestWebhookResetWaitsForRemovedEndpoints is the test above for Reset,
+// which stops every endpoint and must wait for the goroutines of those
+// removed before as well as its own.
+func TestWebhookResetWaitsForRemovedEndpoints(t *testing.T) {
+	tr := &slowToLetGo{linger: 500 * time.Millisecond, started: make(chan struct{}, 1), done: make(chan struct{})}
+	srv := newServer(t, vaulttest.WithWebhookOptions(vaulttest.WebhookOptions{
+		Client:  &http.Client{Transport: tr},
+		Timeout: time.Hour,
+	}))
+	t.Cleanup(func() { <-tr.done })
+	w, err := srv.AddWebhook(vaulttest.Webhook{URL: "http://127.0.0.1:1/hooks", Secret: hookSecret})
+	require.NoError(t, err)
+	srv.AddSession("rae", vaulttest.SessionSeed{})
+	select {
+	case <-tr.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery was sent")
+	}
+
+	require.True(t, srv.RemoveWebhook(w.ID))
+	srv.Reset()
+	assert.True(t, tr.returned.Load(), "Reset returned while the removed endpoint's delivery was still being sent")
+}

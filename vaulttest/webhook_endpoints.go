@@ -53,9 +53,11 @@ type WebhookOptions struct {
 	// answer. 0 means DefaultWebhookTimeout.
 	Timeout time.Duration
 	// Client sends the deliveries; nil means a client of the server's
-	// own that uses no proxy and follows no redirect. Set it to reach an
-	// https endpoint with a certificate of a test's own, such as
-	// httptest.NewTLSServer's Client.
+	// own that uses no proxy. Set it to reach an https endpoint with a
+	// certificate of a test's own, such as httptest.NewTLSServer's
+	// Client. Either way no redirect is followed, as by the Vault server:
+	// the server sends with a copy of Client whose CheckRedirect answers
+	// the redirect itself, so that the attempt fails.
 	Client *http.Client
 }
 
@@ -163,7 +165,9 @@ func (h *Handler) AddWebhook(w Webhook) (Webhook, error) {
 func (h *Handler) Webhooks() []Webhook { return h.webhooks.list() }
 
 // RemoveWebhook removes the endpoint with the given ID and reports
-// whether there was one. Its deliveries still pending fail.
+// whether there was one. Its deliveries still pending fail, the one in
+// flight is cut; RemoveWebhook does not wait for that, but Close and
+// Reset do.
 func (h *Handler) RemoveWebhook(id string) bool { return h.webhooks.remove(id) }
 
 // DeliverNextTwice makes each of the next n events arrive twice at every

@@ -45,3 +45,13 @@ func TestWebhookRedirectNotFollowedWithTheTestsClient(t *testing.T) {
 	assert.Equal(t, http.StatusTemporaryRedirect, got[0].Attempts[0].Status)
 	assert.Zero(t, elsewhere.Load(), "the delivery was sent where the endpoint redirected it")
 }
+
+// TestWebhookOptionsClientLeftAsGiven checks that the server follows no
+// redirect with a copy of the Client, leaving the test's own Client, which
+// it may use elsewhere, as it was.
+func TestWebhookOptionsClientLeftAsGiven(t *testing.T) {
+	client := &http.Client{Timeout: time.Minute}
+	newServer(t, vaulttest.WithWebhookOptions(vaulttest.WebhookOptions{Client: client}))
+	assert.Nil(t, client.CheckRedirect)
+	assert.Equal(t, time.Minute, client.Timeout)
+}
