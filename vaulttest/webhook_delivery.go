@@ -186,11 +186,23 @@ func (wh *webhooks) deliverNextTwice(n int) {
 }
 
 // emit queues an event for every endpoint. It is called with the
-// Handler's lock held, in the order the changes were made.
+// Handler's lock held, in the order the changes were made. An event
+// over webhook.MaxBodyBytes is not sent, as the Vault server refuses to
+// create its deliveries: every receiver would refuse it with 413.
 func (wh *webhooks) emit(typ string, data []byte) {
 	wh.mu.Lock()
 	defer wh.mu.Unlock()
 	if wh.closed || len(wh.endpoints) == 0 {
+		return
+	}
+	if len(data) > webhook.MaxBodyBytes {
+		if wh.logger != nil {
+			wh.logger.LogAttrs(context.Background(), slog.LevelWarn, "webhook not sent: its payload is over the server's limit",
+				slog.String("type", typ),
+				slog.Int("bytes", len(data)),
+				slog.Int("limit", webhook.MaxBodyBytes),
+			)
+		}
 		return
 	}
 	twice := wh.twice > 0

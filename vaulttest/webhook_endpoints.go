@@ -13,7 +13,11 @@ import (
 
 // Webhook is an endpoint the server sends its session events to, as the
 // Vault server does: session.created for every session added,
-// session.revoked for every revocation.
+// session.revoked for every revocation. Like the Vault server, which
+// refuses to create a delivery over 1 MiB, the server sends no event
+// whose payload is over webhook.MaxBodyBytes (a session seeded with a
+// user agent that long, say): it is left out of the delivery log and, with
+// WithLogger, logged at level Warn.
 type Webhook struct {
 	// ID identifies the endpoint, such as "wh_1"; AddWebhook sets it.
 	ID string
