@@ -38,6 +38,13 @@ const MaxBodyBytes = 1 << 20
 // while the first is being handled waits for it. A delivery without an
 // ID is always handled.
 //
+// A Handler bounds a body's size, not the time it takes to arrive: the
+// http.Server it is mounted on does, with ReadTimeout (the whole request;
+// the server waits 30 seconds for an answer, so a delivery slower than
+// that has failed already) and ReadHeaderTimeout. Without them, a client
+// sending its body a byte at a time holds a connection and a goroutine
+// for as long as it likes.
+//
 // Answer bodies never hold a secret, a signature or Handle's error. A
 // Handler must not be copied after first use.
 type Handler struct {
@@ -61,7 +68,9 @@ type Handler struct {
 
 // NewHandler returns a [*Handler] that verifies each delivery with any of
 // the secrets, as [Parse] does, and calls handle with its event. See
-// Handler for what it answers.
+// Handler for what it answers. It reads at most [MaxBodyBytes] of a body
+// but sets no time limit: mount it on an http.Server whose ReadTimeout
+// and ReadHeaderTimeout bound a slow body, as the server example shows.
 func NewHandler(handle func(context.Context, *Event) error, secrets ...string) http.Handler {
 	return &Handler{Handle: handle, Verifier: Verifier{Secrets: secrets}}
 }
