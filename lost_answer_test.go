@@ -133,3 +133,26 @@ func (h *signalOn) Handle(_ context.Context, r slog.Record) error {
 	}
 	return nil
 }
+
+func TestContextEndingAsALostAnswerArrivesIsOutcomeUnknown(t *testing.T) {
+	// The request is written, the connection drops, and the caller's
+	// context ends before the retry could start: the call ends as if in
+	// the wait, with the context's error and an unknown outcome.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var sent atomic.Int64
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		sent.Add(1)
+		if trace := httptrace.ContextClientTrace(r.Context()); trace != nil && trace.WroteRequest != nil {
+			trace.WroteRequest(httptrace.WroteRequestInfo{})
+		}
+		cancel()
+		return nil, errors.New("read: connection reset by peer")
+	})
+	client, err := NewClient(Configuration{BaseURL: "https://vault.example/api/v1", AccessToken: testToken, HTTPClient: &http.Client{Transport: rt}})
+	require.NoError(t, err)
+	_, err = client.Sessions.LogoutAllSessions(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.EqualValues(t, 1, sent.Load())
+}

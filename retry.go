@@ -19,8 +19,15 @@ import (
 // once with what it has, rather than sleeping towards a certain failure.
 // A retry that spendsBudget must also find the budget not empty.
 func (k *call) nextRetry(ctx context.Context, a attempt) (wait time.Duration, paid, retry bool) {
-	if !retryable(ctx, a) || k.attempts > k.client.maxRetries {
+	// Whether the attempt is worth another is its own question: a
+	// context that ended meanwhile ends the call in the wait below, as
+	// it would have a moment later, so that its error is the context's
+	// and still reaches the attempt's.
+	if !retryable(context.WithoutCancel(ctx), a) || k.attempts > k.client.maxRetries {
 		return 0, false, false
+	}
+	if ctx.Err() != nil {
+		return 0, false, true // sleep reports the context's error
 	}
 	wait, fromServer := serverWait(a.resp, time.Now())
 	if fromServer && wait > k.client.retryWaitMax {

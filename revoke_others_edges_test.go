@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -50,7 +51,11 @@ func TestRevokeOtherSessionsStartsNothingAfterAPanic(t *testing.T) {
 	list += "]"
 	ts.mux.HandleFunc("GET /users/me/sessions", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, list) })
 	ts.mux.HandleFunc("DELETE /users/me/sessions/{id}", func(w http.ResponseWriter, r *http.Request) {
+		// Hold the revocations in flight until the panic is raised, and a
+		// second more: ample time for the SDK to recover it before a slot
+		// frees, even on a loaded machine.
 		<-panicking
+		time.Sleep(time.Second)
 		ok(w, r)
 	})
 	assert.PanicsWithValue(t, "hook bug", func() {

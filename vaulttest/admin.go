@@ -6,6 +6,7 @@ import (
 	"time"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/webhook"
 )
 
 // Messages of the admin routes' answers, as the Vault server words them.
@@ -90,6 +91,7 @@ func (h *Handler) adminLocked(r *http.Request, who caller, rt route, now time.Ti
 			apply: func() {
 				if !session.Revoked {
 					revoke(session, now)
+					h.sessionRevokedLocked(user.ID, session.ID, webhook.ScopeSession, ReasonAdminRevoked, now)
 				}
 			},
 		}
@@ -104,6 +106,7 @@ func (h *Handler) adminLocked(r *http.Request, who caller, rt route, now time.Ti
 			for _, s := range active {
 				revoke(s, now)
 			}
+			h.sessionRevokedLocked(user.ID, "", webhook.ScopeAll, ReasonAdminRevokedAll, now)
 		},
 	}
 }

@@ -37,9 +37,10 @@ type ControlOptions struct {
 // WithControlAPI makes the handler serve a control API under
 // ControlPath: JSON over HTTP that seeds users and sessions and returns
 // their tokens, revokes or expires sessions, queues and clears faults,
-// moves the clock, reads and clears the request log and resets the
-// handler, so that a test suite in any language can do what a Go test
-// does with the Handler's methods. Each action is one of those methods;
+// moves the clock, reads and clears the request log, registers webhooks
+// and reads their deliveries, and resets the handler, so that a test
+// suite in any language can do what a Go test does with the Handler's
+// methods. Each action is one of those methods;
 // docs/vault-mock.md in the SDK's repository documents the routes.
 //
 // Control requests are not API requests: they are not recorded by
@@ -92,6 +93,12 @@ var controlRoutes = []struct {
 	{"/requests", http.MethodGet, (*Handler).controlRequests},
 	{"/requests", http.MethodDelete, (*Handler).controlClearRequests},
 	{"/reset", http.MethodPost, (*Handler).controlReset},
+	{"/webhooks", http.MethodGet, (*Handler).controlWebhooks},
+	{"/webhooks", http.MethodPost, (*Handler).controlAddWebhook},
+	{"/webhooks/*", http.MethodDelete, (*Handler).controlRemoveWebhook},
+	{"/deliveries", http.MethodGet, (*Handler).controlDeliveries},
+	{"/deliveries", http.MethodDelete, (*Handler).controlClearDeliveries},
+	{"/deliveries/twice", http.MethodPost, (*Handler).controlDeliverTwice},
 }
 
 // matchSegments matches the escaped path rest against pattern and

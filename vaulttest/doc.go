@@ -82,6 +82,16 @@
 // reset, so that the client cannot replay the request silently (see
 // [ResetBeforeResponse]).
 //
+// The server sends the Vault server's session webhooks, signed with
+// package [github.com/vault-dev/vault-go/webhook], to the endpoints of
+// [WithWebhook] and [Server.AddWebhook]: session.created for every
+// session added, session.revoked for every revocation. Delivery is
+// asynchronous and retried; [Server.WaitWebhookDeliveries] waits for it,
+// and [Server.DeliverNextTwice] sends events twice, to test that a
+// receiver acts once:
+//
+//	srv := vaulttest.NewTestServer(t, vaulttest.WithWebhook(receiver.URL, "whsec_test"))
+//
 // [WithControlAPI] serves the same actions as JSON over HTTP under
 // [ControlPath], for test suites in other languages: [Server.ControlURL]
 // is the URL to hand them.

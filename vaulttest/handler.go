@@ -17,9 +17,10 @@ import (
 //
 // A Handler is safe for concurrent use.
 type Handler struct {
-	cfg    config
-	faults *Faults
-	conns  conns
+	cfg      config
+	faults   *Faults
+	conns    conns
+	webhooks *webhooks
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -64,6 +65,11 @@ func NewHandler(opts ...Option) *Handler {
 		requests:    requestLog{max: cfg.requestLog},
 		signing:     newSigning(cfg.signedTokens),
 	}
+	wh, err := newWebhooks(cfg)
+	if err != nil {
+		panic("vaulttest: " + err.Error())
+	}
+	h.webhooks = wh
 	h.seed()
 	return h
 }
@@ -72,10 +78,13 @@ func NewHandler(opts ...Option) *Handler {
 func (h *Handler) Faults() *Faults { return h.faults }
 
 // Close ends the latency of every fault still waiting, so that a server
-// shutting down does not wait for it. The handler keeps answering
-// requests, without latency, after Close.
+// shutting down does not wait for it, and stops delivering webhooks: the
+// deliveries still pending fail, and Close waits for the goroutines that
+// sent them. The handler keeps answering requests, without latency and
+// without webhooks, after Close.
 func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
+	h.webhooks.close()
 }
 
 // ServeHTTP answers one request of the API, or of the control API of

@@ -3,6 +3,8 @@ package vaulttest
 import (
 	"errors"
 	"time"
+
+	"github.com/vault-dev/vault-go/webhook"
 )
 
 // Errors of the state changes, which the methods of Handler turn into
@@ -27,8 +29,9 @@ func WithSeed(seed func(*Handler)) Option {
 
 // RevokeSession revokes the session with the given ID at the server's
 // current time, as if its user had signed it out elsewhere, and returns
-// it. A session already revoked keeps its RevokedAt. It reports false if
-// there is no such session.
+// it; the webhooks get session.revoked with the reason "user_revoked". A
+// session already revoked keeps its RevokedAt, and sends no event. It
+// reports false if there is no such session.
 func (h *Handler) RevokeSession(id string) (Session, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -37,7 +40,9 @@ func (h *Handler) RevokeSession(id string) (Session, bool) {
 		return Session{}, false
 	}
 	if !s.Revoked {
-		revoke(s, h.nowLocked())
+		now := h.nowLocked()
+		revoke(s, now)
+		h.sessionRevokedLocked(s.UserID, s.ID, webhook.ScopeSession, ReasonUserRevoked, now)
 	}
 	return s.clone(), true
 }
@@ -86,6 +91,7 @@ func (h *Handler) Reset() {
 	h.requests.clear()
 	h.signing.reset()
 	h.mu.Unlock()
+	h.webhooks.reset()
 	h.seed()
 }
 

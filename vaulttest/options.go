@@ -26,6 +26,9 @@ type config struct {
 	requestLog  int
 	// signedTokens is WithSignedTokens.
 	signedTokens bool
+
+	webhooks       []Webhook
+	webhookOptions WebhookOptions
 }
 
 func defaultConfig() config {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/webhook"
 )
 
 // Messages of the handler's answers.
@@ -204,6 +205,13 @@ func (h *Handler) logoutAllLocked(who caller, now time.Time) result {
 			for _, s := range active {
 				revoke(s, now)
 			}
+			// The spec's logout-all ends every session; the server's
+			// keeps the current one, and says so in the event.
+			scope := webhook.ScopeAll
+			if h.cfg.dialect == DialectServer {
+				scope = webhook.ScopeAllExceptCurrent
+			}
+			h.sessionRevokedLocked(who.userID, "", scope, ReasonUserRevokedAll, now)
 		},
 	}
 }
@@ -229,7 +237,10 @@ func (h *Handler) revokeLocked(who caller, id string, now time.Time) result {
 	return result{
 		status: http.StatusOK,
 		body:   vault.MessageResponse{Message: MessageSessionRevoked},
-		apply:  func() { revoke(s, now) },
+		apply: func() {
+			revoke(s, now)
+			h.sessionRevokedLocked(s.UserID, s.ID, webhook.ScopeSession, ReasonUserRevoked, now)
+		},
 	}
 }
 

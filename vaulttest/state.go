@@ -191,8 +191,9 @@ func (h *Handler) addUser(u User) error {
 // AddSession adds a session for the user with the given ID, adding the
 // user without a tenant if it does not exist yet, and returns the
 // session with its ID and token. With a zero seed it mints a new
-// session, with a new token, as a sign-in does. It panics if userID is
-// empty or if the seed's ID or token is already in use.
+// session, with a new token, as a sign-in does, and the webhooks get
+// session.created. It panics if userID is empty or if the seed's ID or
+// token is already in use.
 func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
 	s, err := h.addSession(userID, seed)
 	if err != nil {
@@ -253,6 +254,7 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	}
 	h.sessions[s.ID] = s
 	h.tokens[s.Token] = s
+	h.sessionCreatedLocked(s)
 	return s.clone(), nil
 }
 

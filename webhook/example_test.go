@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/vault-dev/vault-go/webhook"
@@ -171,4 +172,29 @@ func ExampleEvent_SessionRevoked() {
 	// session "ses_7" logout
 	// all "" admin_revoked_all
 	// all_except_current "" user_revoked_all
+}
+
+// Sign builds a delivery as the Vault server sends it, for a test of a
+// receiver; two secrets give two v1= values, as while one is rotated.
+func ExampleSign() {
+	body := []byte(`{"user_id":"usr_1","session_id":"ses_1","reason":"logout","revoked_at":"2025-03-01T12:00:00Z"}`)
+	e := &webhook.Event{ID: "dlv_1", Type: webhook.TypeSessionRevoked, Timestamp: time.Unix(1740830400, 0), Attempt: 2, Data: body}
+	header, err := webhook.Sign(e, webhook.FormTimestamp, "whsec_new", "whsec_old")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, name := range []string{"X-Webhook-Id", "X-Webhook-Event", "X-Webhook-Timestamp", "X-Webhook-Attempt"} {
+		fmt.Printf("%s: %s\n", name, header.Get(name))
+	}
+	fmt.Println(strings.Count(header.Get(webhook.HeaderSignature), "v1="), "signatures")
+
+	_, err = webhook.Parse(body, header, "whsec_old")
+	fmt.Println(errors.Is(err, webhook.ErrStaleTimestamp)) // 2025 is long gone
+	// Output:
+	// X-Webhook-Id: dlv_1
+	// X-Webhook-Event: session.revoked
+	// X-Webhook-Timestamp: 1740830400
+	// X-Webhook-Attempt: 2
+	// 2 signatures
+	// true
 }

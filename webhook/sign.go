@@ -34,6 +34,28 @@ func (f Form) String() string {
 	return "Form(" + strconv.Itoa(int(f)) + ")"
 }
 
+// MarshalText returns "timestamp" or "id", so that a Form reads well in
+// JSON and flags.
+func (f Form) MarshalText() ([]byte, error) {
+	if f != FormTimestamp && f != FormID {
+		return nil, fmt.Errorf("webhook: unknown %v", f)
+	}
+	return []byte(f.String()), nil
+}
+
+// UnmarshalText sets f from "timestamp" or "id".
+func (f *Form) UnmarshalText(text []byte) error {
+	switch string(text) {
+	case "timestamp":
+		*f = FormTimestamp
+	case "id":
+		*f = FormID
+	default:
+		return fmt.Errorf("webhook: unknown form %q: use timestamp or id", text)
+	}
+	return nil
+}
+
 // Sign returns the header of a delivery of e as the Vault server sends
 // it: Content-Type, X-Webhook-ID, X-Webhook-Event, X-Webhook-Timestamp,
 // X-Webhook-Signature with one "v1=" value per secret (several while a

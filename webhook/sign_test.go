@@ -89,3 +89,17 @@ func TestSignRefuses(t *testing.T) {
 	assert.Equal(t, "timestamp", FormTimestamp.String())
 	assert.Equal(t, "id", FormID.String())
 }
+
+func TestFormText(t *testing.T) {
+	for _, f := range []Form{FormTimestamp, FormID} {
+		text, err := f.MarshalText()
+		require.NoError(t, err)
+		var back Form
+		require.NoError(t, back.UnmarshalText(text))
+		assert.Equal(t, f, back)
+	}
+	_, err := Form(3).MarshalText()
+	assert.ErrorContains(t, err, "Form(3)")
+	var f Form
+	assert.ErrorContains(t, f.UnmarshalText([]byte("ID")), `unknown form "ID"`)
+}

@@ -37,6 +37,11 @@ type options struct {
 	requestLog    int
 	signedTokens  bool
 
+	// webhookURLs and webhookSecrets are the -webhook-url and
+	// -webhook-secret flags, paired in order.
+	webhookURLs    []string
+	webhookSecrets []string
+
 	idleTimeout     time.Duration
 	writeTimeout    time.Duration
 	shutdownTimeout time.Duration
@@ -99,6 +104,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.signedTokens, "signed-tokens", false, "make session tokens JWTs signed as the Vault server signs its access tokens, valid 15 minutes,\n"+
 		"with the key set at "+vaulttest.JWKSPath+" (printed as VAULT_JWKS_URL)")
 	fs.IntVar(&o.requestLog, "request-log", defaultRequestLog, "keep the last `N` requests in the log that the control API reads")
+	fs.Func("webhook-url", "send session.created and session.revoked to this `URL`; repeat it for more endpoints, each with its -webhook-secret", func(v string) error {
+		o.webhookURLs = append(o.webhookURLs, v)
+		return nil
+	})
+	fs.Func("webhook-secret", "the `secret` that signs the deliveries to the -webhook-url of the same rank", func(v string) error {
+		o.webhookSecrets = append(o.webhookSecrets, v)
+		return nil
+	})
 	fs.DurationVar(&o.idleTimeout, "idle-timeout", defaultIdleTimeout, "close a kept-alive connection after this long without a request")
 	fs.DurationVar(&o.writeTimeout, "write-timeout", defaultWriteTimeout, "cut a response not written this long after its request was read; 0 for no limit")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGINT or SIGTERM, wait this long for responses in flight, then close their connections")
@@ -153,6 +166,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := o.failure().Validate(); err != nil {
 		return options{}, flagError(err, o.failMode)
 	}
+	if err := o.checkWebhooks(); err != nil {
+		return options{}, err
+	}
 	if !o.failing() {
 		// Without a failure these flags would select nothing.
 		for _, name := range []string{"fail-route", "fail-session", "fail-count", "retry-after"} {
@@ -204,6 +220,29 @@ func flagError(err error, mode string) error {
 	return errors.New(msg)
 }
 
+// checkWebhooks checks that -webhook-url and -webhook-secret come in
+// pairs, each an endpoint vaulttest accepts. No error holds a secret.
+func (o options) checkWebhooks() error {
+	if len(o.webhookURLs) != len(o.webhookSecrets) {
+		return fmt.Errorf("%d -webhook-url and %d -webhook-secret: give one secret per URL, in the same order", len(o.webhookURLs), len(o.webhookSecrets))
+	}
+	for _, w := range o.webhooks() {
+		if err := w.Validate(); err != nil {
+			return fmt.Errorf("-webhook-url %q: %s", w.URL, strings.TrimPrefix(err.Error(), "vaulttest: "))
+		}
+	}
+	return nil
+}
+
+// webhooks returns the endpoints of the -webhook flags.
+func (o options) webhooks() []vaulttest.Webhook {
+	out := make([]vaulttest.Webhook, 0, len(o.webhookURLs))
+	for i, u := range o.webhookURLs {
+		out = append(out, vaulttest.Webhook{URL: u, Secret: o.webhookSecrets[i]})
+	}
+	return out
+}
+
 // failing reports whether the flags ask for failures.
 func (o options) failing() bool { return o.failStatus != 0 || o.failMode != "" }
 
@@ -250,6 +289,9 @@ func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Optio
 	}
 	if o.control {
 		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote}))
+	}
+	for _, w := range o.webhooks() {
+		opts = append(opts, vaulttest.WithWebhook(w.URL, w.Secret))
 	}
 	if o.rateLimit == 0 {
 		return opts

@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_ = c.Close()
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "user", o.user, "admin", o.admin, "tenant", o.tenant, "tenant_slug", o.tenantSlug,
-		"sessions", o.sessions, "dialect", o.dialect, "control", o.control)
+		"sessions", o.sessions, "dialect", o.dialect, "control", o.control, "webhooks", o.webhookURLs)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	logger.Info("shutting down; a second signal ends the process at once", "wait", o.shutdownTimeout)
-	h.Close() // ends the latency of faults
+	h.Close() // ends the latency of faults and the delivery of webhooks
 	sctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

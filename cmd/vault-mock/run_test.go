@@ -261,6 +261,10 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-shutdown-timeout", "-1s"}},
 		{args: []string{"-latency", "2m"}, want: "vault-mock: -latency 2m0s is not shorter than -write-timeout 1m0s: no response would be sent"},
 		{args: []string{"-control=false", "-control-remote"}, want: "vault-mock: -control-remote needs the control API, which -control=false turns off"},
+		{args: []string{"-webhook-url", "http://127.0.0.1:8787/"}, want: "vault-mock: 1 -webhook-url and 0 -webhook-secret: give one secret per URL, in the same order"},
+		{args: []string{"-webhook-secret", "whsec_1", "-webhook-secret", "whsec_2", "-webhook-url", "http://127.0.0.1:8787/"}, want: "vault-mock: 1 -webhook-url and 2 -webhook-secret: give one secret per URL, in the same order"},
+		{args: []string{"-webhook-url", "127.0.0.1:8787", "-webhook-secret", "whsec_1"}, want: `vault-mock: -webhook-url "127.0.0.1:8787": webhook URL "127.0.0.1:8787" is not an absolute http or https URL`},
+		{args: []string{"-webhook-url", "http://127.0.0.1:8787/", "-webhook-secret", ""}, want: `vault-mock: -webhook-url "http://127.0.0.1:8787/": a webhook needs a secret`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -282,7 +286,7 @@ func TestRunHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &stdout, &stderr))
 	assert.Empty(t, stdout.String())
-	for _, want := range []string{"Usage of vault-mock", "-fail-status", "-fail-session", "apply-reset", "apply-cut-body"} {
+	for _, want := range []string{"Usage of vault-mock", "-fail-status", "-fail-session", "apply-reset", "apply-cut-body", "-webhook-url URL", "-webhook-secret secret"} {
 		assert.Contains(t, stderr.String(), want)
 	}
 }

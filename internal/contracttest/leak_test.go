@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -93,4 +95,51 @@ func TestLeakcheckAgreesWithGoleak(t *testing.T) {
 	<-done
 	assert.Empty(t, leakcheck.Leaked(before, leakcheck.DefaultWait), "leakcheck sees no goroutine once it ended")
 	assert.NoError(t, goleak.Find(baseline), "goleak sees no goroutine once it ended")
+}
+
+// TestWebhookDeliveryLeavesNoGoroutine sends webhooks to a receiver
+// that fails them, one that hangs and one that answers, then closes the
+// server while deliveries are in flight and waiting to retry: goleak
+// must find no goroutine of vaulttest's delivery left.
+func TestWebhookDeliveryLeavesNoGoroutine(t *testing.T) {
+	release := make(chan struct{})
+	hang := make(chan struct{}, 1)
+	receivers := map[string]http.HandlerFunc{
+		"fails": func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) },
+		"hangs": func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body) // so that the server sees the client go
+			select {
+			case hang <- struct{}{}:
+			default:
+			}
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		},
+		"answers": func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) },
+	}
+	var opts []vaulttest.Option
+	for _, name := range []string{"fails", "hangs", "answers"} {
+		rs := httptest.NewServer(receivers[name])
+		t.Cleanup(rs.Close)
+		opts = append(opts, vaulttest.WithWebhook(rs.URL, "whsec_leak_"+name))
+	}
+	t.Cleanup(func() { close(release) }) // before the receivers close
+	baseline := goleak.IgnoreCurrent()
+
+	srv := vaulttest.NewServer(append(opts, vaulttest.WithWebhookOptions(vaulttest.WebhookOptions{Backoff: time.Second, Timeout: time.Minute}))...)
+	for i := 0; i < 5; i++ {
+		srv.AddSession("leak", vaulttest.SessionSeed{})
+	}
+	select {
+	case <-hang:
+	case <-time.After(20 * time.Second):
+		t.Fatal("no delivery reached the receiver")
+	}
+	srv.Close()
+	goleak.VerifyNone(t, baseline)
+	for _, d := range srv.WebhookDeliveries() {
+		assert.NotEqual(t, vaulttest.DeliveryPending, d.State)
+	}
 }
