@@ -51,7 +51,8 @@ func (e *FaultError) Error() string {
 //   - a Status the action cannot send (see each action);
 //   - a SessionID with a Route that names no session by ID: only
 //     RouteRevokeSession, RouteGetUserSession and RouteRevokeUserSession
-//     do.
+//     do. The error's Route is the nearest that does: on the admin
+//     paths, the route of one user's session with the same method.
 //
 // Faults.Add panics with the same error.
 func (f Fault) Validate() error {
@@ -75,9 +76,20 @@ func (f Fault) Validate() error {
 	if f.SessionID != "" && sel.pattern != "" && !hasSessionID(sel.pattern) {
 		return &FaultError{Field: "SessionID", Value: strconv.Quote(f.SessionID),
 			Reason: fmt.Sprintf("selects the requests naming one session, which the route %q never matches", f.Route),
-			Route:  RouteRevokeSession, SessionID: f.SessionID}
+			Route:  sel.sessionRoute(), SessionID: f.SessionID}
 	}
 	return nil
+}
+
+// sessionRoute returns the route nearest to sel that names one session:
+// on the admin paths the route of one user's session, with sel's method,
+// since an administrator's requests never take the user's own routes;
+// elsewhere RouteRevokeSession, the only user's route that names one.
+func (sel selector) sessionRoute() string {
+	if sel.pattern == patternUserSessions {
+		return strings.TrimSpace(sel.method + " " + patternUserSession)
+	}
+	return RouteRevokeSession
 }
 
 // checkStatus returns why status cannot go with the action, or "".
