@@ -126,10 +126,14 @@ type Fault struct {
 	// every route, including paths the API does not serve. Validate
 	// refuses any other value.
 	Route string
-	// SessionID selects the requests that name the session with this
-	// ID: to "/users/me/sessions/{sessionId}" or
+	// SessionID selects the revocations of the session with this ID:
+	// the requests DELETE "/users/me/sessions/{sessionId}" and DELETE
 	// "/admin/users/{userId}/sessions/{sessionId}" whose {sessionId} is
-	// this ID. The session does not have to exist.
+	// this ID, whoever sends them. An administrator's read of the
+	// session, GET "/admin/users/{userId}/sessions/{sessionId}", is no
+	// revocation: SessionID selects it only with a Route whose method is
+	// GET, RouteGetUserSession, and then selects only it. The session
+	// does not have to exist.
 	SessionID string
 	// Token selects the requests whose bearer token is this token.
 	Token string
@@ -224,12 +228,23 @@ func (p *pendingFault) matches(t target) bool {
 	switch {
 	case p.sel.method != "" && p.sel.method != t.method,
 		p.sel.pattern != "" && (!t.rt.found || p.sel.pattern != t.rt.pattern),
-		f.SessionID != "" && (!t.rt.found || !hasSessionID(t.rt.pattern) || t.rt.sessionID != f.SessionID),
+		f.SessionID != "" && !p.selectsSession(t),
 		f.Token != "" && f.Token != t.token,
 		f.UserID != "" && f.UserID != t.userID:
 		return false
 	}
 	return true
+}
+
+// selectsSession reports whether t is a request the fault's SessionID
+// selects: one that names the session and revokes it, or reads it when
+// the fault's Route has the method GET.
+func (p *pendingFault) selectsSession(t target) bool {
+	method := http.MethodDelete
+	if p.sel.method == http.MethodGet {
+		method = http.MethodGet
+	}
+	return t.method == method && t.rt.found && hasSessionID(t.rt.pattern) && t.rt.sessionID == p.f.SessionID
 }
 
 // take consumes one answer of the first fault matching a request.
