@@ -61,8 +61,9 @@
 // change it as the user's other devices would ([Server.RevokeSession],
 // [Server.ExpireSession]), start over ([Server.Reset], with the seeds of
 // [WithSeed]), inspect the requests the server received
-// ([Server.Requests]), move the server's clock ([Server.SetNow],
-// [Server.Advance]) and inject faults ([Server.Faults]) such as error
+// ([Server.Requests], [Server.FindRequests], [Server.WaitRequests]), move
+// the server's clock ([Server.SetNow], [Server.Advance], [Server.Freeze])
+// and inject faults ([Server.Faults]) such as error
 // statuses, latency, connection resets and malformed bodies:
 //
 //	srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 503, Count: 2})

@@ -51,10 +51,18 @@ func (e *FaultError) Error() string {
 //   - a Status the action cannot send (see each action);
 //   - a SessionID with a Route that names no session by ID: only
 //     RouteRevokeSession, RouteGetUserSession and RouteRevokeUserSession
-//     do. The error's Route is the nearest that does: on the admin
-//     paths, the route of one user's session with the same method.
+//     do, and the error's Route is the nearest that does: on the admin
+//     paths, the route of one user's session with the same method;
+//   - a RetryAfter, or a Retry-After in Header, that is neither a number
+//     of seconds nor an HTTP date;
+//   - a Header name that is not a token, a value with a control
+//     character (a CR or LF would be sent as a space), and
+//     Content-Length or Transfer-Encoding, which the handler sets;
+//   - a Body with an action that sends no body of its own choosing, or
+//     with Respond and no Status.
 //
-// Faults.Add panics with the same error.
+// Faults.Add panics with the same error. ValidateInput applies stricter
+// rules to faults read from outside a Go test.
 func (f Fault) Validate() error {
 	sel, err := parseRoute(f.Route)
 	if err != nil {
@@ -78,7 +86,7 @@ func (f Fault) Validate() error {
 			Reason: fmt.Sprintf("selects the requests naming one session, which the route %q never matches", f.Route),
 			Route:  sel.sessionRoute(), SessionID: f.SessionID}
 	}
-	return nil
+	return f.checkAnswer()
 }
 
 // sessionRoute returns the route nearest to sel that names one session:

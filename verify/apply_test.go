@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,17 +116,42 @@ func contains(list []string, s string) bool {
 
 func TestApplyWhenActiveSessionsFails(t *testing.T) {
 	errDown := errors.New("admin API down")
+	var down atomic.Bool
+	down.Store(true)
 	f := newRevocationsFixture(t, RevocationsConfig{ActiveSessions: func(ctx context.Context, _ string) ([]string, error) {
 		if _, ok := ctx.Deadline(); !ok {
 			return nil, errors.New("no deadline")
 		}
-		return nil, errDown
+		if down.Load() {
+			return nil, errDown
+		}
+		return []string{"current"}, nil
 	}})
 	current := f.token(t, "u1", "current", f.clk.Now())
 	f.clk.Advance(time.Second)
-	err := f.revs.Apply(&webhook.SessionRevoked{UserID: "u1", Scope: webhook.ScopeAllExceptCurrent, RevokedAt: f.clk.Now()})
+	e := &webhook.SessionRevoked{UserID: "u1", Scope: webhook.ScopeAllExceptCurrent, RevokedAt: f.clk.Now()}
+	err := f.revs.Apply(e)
 	assert.ErrorIs(t, err, errDown)
+	assert.ErrorIs(t, err, ErrActiveSessionsUnavailable, "a handler can tell it from a failure worth a redelivery")
 	assert.ErrorIs(t, f.verify(t, current), ErrRevoked, "the policy applies: every session")
+
+	// A delivery of the same event once the lookup works again changes
+	// nothing: the record that revokes every session stays.
+	down.Store(false)
+	require.NoError(t, f.revs.Apply(e))
+	assert.ErrorIs(t, f.verify(t, current), ErrRevoked)
+	assert.Equal(t, 1, f.revs.memory.len())
+}
+
+func TestApplyStoreFailureIsNotActiveSessionsUnavailable(t *testing.T) {
+	f := newRevocationsFixture(t, RevocationsConfig{Store: failingStore{}, ActiveSessions: func(context.Context, string) ([]string, error) {
+		return nil, errors.New("admin API down")
+	}})
+	for _, scope := range []webhook.Scope{webhook.ScopeSession, webhook.ScopeAll, webhook.ScopeAllExceptCurrent} {
+		err := f.revs.Apply(&webhook.SessionRevoked{UserID: "u1", SessionID: "s1", Scope: scope, RevokedAt: f.clk.Now()})
+		assert.ErrorIs(t, err, errStoreDown, scope)
+		assert.NotErrorIs(t, err, ErrActiveSessionsUnavailable, "nothing was recorded: a redelivery is worth it")
+	}
 }
 
 func TestApplyRefusesBadEvents(t *testing.T) {

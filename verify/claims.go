@@ -112,7 +112,7 @@ func readClaims(sc *scratch, payload []byte, c *Claims) error {
 	if tok, err := sc.dec.ReadToken(); err != nil || tok.Kind() != '}' {
 		return errPayload
 	}
-	if _, err := sc.dec.ReadToken(); err == nil {
+	if !sc.atEnd() {
 		return errPayload // something after the object
 	}
 	switch {

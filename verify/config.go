@@ -22,7 +22,10 @@ type Config struct {
 	// localhost) for tests.
 	JWKSURL string
 	// Keys are Ed25519 public keys trusted beside those of JWKSURL, such
-	// as a key pinned in the service's configuration. Each is 32 bytes.
+	// as a key pinned in the service's configuration. Each is the 32-byte
+	// encoding of a point on the curve; New refuses a point of small
+	// order, such as 32 zero bytes, since with one anyone can write a
+	// signature that verifies.
 	Keys []ed25519.PublicKey
 	// Issuer, when set, must equal a token's iss claim.
 	Issuer string
@@ -34,12 +37,15 @@ type Config struct {
 	// longer than the Leeway of Revocations.
 	Leeway time.Duration
 	// HTTPClient fetches the key set. Nil means a client of the
-	// verifier's own that follows no redirect away from https; either
-	// way each fetch is bounded by FetchTimeout and its body by
-	// MaxKeySetBytes.
+	// verifier's own that follows at most 5 redirects, each to https or,
+	// from a JWKSURL that is http on loopback, to http on loopback: never
+	// from https down to http. Either way each fetch is bounded by
+	// FetchTimeout and its body by MaxKeySetBytes.
 	HTTPClient *http.Client
 	// Now is the verifier's clock, for exp, nbf and iat and for spacing
-	// key-set fetches. Nil means time.Now.
+	// key-set fetches. Nil means time.Now. Revocations age their records
+	// by a clock of their own (RevocationsConfig.Now), which is to be
+	// this one.
 	Now func() time.Time
 	// Revocations, when set, is asked about every token whose signature
 	// and claims pass, after them; a revoked token is refused with
@@ -84,8 +90,8 @@ func New(cfg Config) (*Verifier, error) {
 	}
 	static := make([]ed25519.PublicKey, 0, len(cfg.Keys))
 	for i, k := range cfg.Keys {
-		if len(k) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("verify: Config.Keys[%d] is %d bytes, not an Ed25519 public key of %d", i, len(k), ed25519.PublicKeySize)
+		if err := checkPublicKey(k); err != nil {
+			return nil, fmt.Errorf("verify: Config.Keys[%d] is not an Ed25519 public key to trust: %w", i, err)
 		}
 		static = append(static, append(ed25519.PublicKey(nil), k...))
 	}
@@ -148,14 +154,24 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// checkRedirect is the default client's: a redirect may not leave https
-// (or loopback), and at most 5 are followed.
+// checkRedirect is the default client's: a redirect may lead to https,
+// or to http on a loopback host from a chain that has been http on
+// loopback all along, never from https down to http; at most 5 are
+// followed.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 5 {
 		return errors.New("stopped after 5 redirects")
 	}
-	if req.URL.Scheme != "https" && !(req.URL.Scheme == "http" && isLoopback(req.URL.Hostname())) {
-		return fmt.Errorf("refused a redirect to %s://%s", req.URL.Scheme, req.URL.Host)
+	if req.URL.Scheme == "https" {
+		return nil
 	}
-	return nil
+	if req.URL.Scheme == "http" && isLoopback(req.URL.Hostname()) {
+		for _, prev := range via {
+			if prev.URL.Scheme != "http" {
+				return fmt.Errorf("refused a redirect from %s to http", prev.URL.Scheme)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("refused a redirect to %s://%s", req.URL.Scheme, req.URL.Host)
 }

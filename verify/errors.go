@@ -18,10 +18,13 @@ var ErrExpired = errors.New("verify: token expired or not yet valid")
 var ErrRevoked = errors.New("verify: token revoked")
 
 // ErrKeySetUnavailable is matched by the error of Verify when no trusted
-// key could verify the token because the key set at Config.JWKSURL could
-// not be fetched and no key is cached: the token may be valid, the
-// verifier cannot tell. It matches neither ErrInvalidToken nor
-// ErrExpired; the error also wraps the failure of the last fetch.
+// key verifies the token and the verifier cannot tell whether the key
+// set at Config.JWKSURL holds one that does: the key set has never been
+// fetched (pinned Config.Keys or not) and its fetch failed, or the
+// context passed to Verify ended while it waited for a fetch. The token
+// may be valid. It matches neither ErrInvalidToken nor ErrExpired; the
+// error also wraps the failure of the last fetch, or the context's
+// error.
 var ErrKeySetUnavailable = errors.New("verify: key set unavailable")
 
 // ErrRevocationsUnavailable is matched by the error of Verify when the
@@ -30,6 +33,15 @@ var ErrKeySetUnavailable = errors.New("verify: key set unavailable")
 // revoked does not accept it. It matches neither ErrInvalidToken,
 // ErrExpired nor ErrRevoked.
 var ErrRevocationsUnavailable = errors.New("verify: revocations unavailable")
+
+// ErrActiveSessionsUnavailable is matched by the error of
+// Revocations.Apply and ApplyContext when RevocationsConfig.ActiveSessions
+// failed for an event of scope webhook.ScopeAllExceptCurrent. The policy
+// was applied: every token of the user issued up to the event was
+// revoked, the kept session's too. The event is handled, and delivering
+// it again would change nothing, so a webhook handler logs the error and
+// answers with success. The error also wraps ActiveSessions' own.
+var ErrActiveSessionsUnavailable = errors.New("verify: active sessions unavailable")
 
 // tokenError is the error of a refused token: a kind (one of the
 // sentinels above) and a reason that never quotes the token.

@@ -2,10 +2,12 @@ package verify_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
 	"net/http"
+	"os"
 	"time"
 
 	vault "github.com/vault-dev/vault-go"
@@ -55,6 +57,51 @@ func ExampleRevocations_Apply() {
 	}
 	fmt.Println("recorded")
 	// Output: recorded
+}
+
+// A webhook handler records each session.revoked event. When the lookup
+// of the sessions a logout-all kept fails, every session of the user is
+// revoked and the event is handled: the handler logs the error and
+// answers with success, since a redelivery would change nothing. Any
+// other error, such as a shared store out of reach, asks for one.
+func ExampleRevocations_ApplyContext() {
+	revocations, err := verify.NewRevocationsWithConfig(verify.RevocationsConfig{
+		ActiveSessions: func(ctx context.Context, userID string) ([]string, error) {
+			return nil, errors.New("admin API unreachable")
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	handle := func(ctx context.Context, e *webhook.Event) error {
+		if e.Type != webhook.TypeSessionRevoked {
+			return nil
+		}
+		r, err := e.SessionRevoked()
+		if err != nil {
+			return err
+		}
+		err = revocations.ApplyContext(ctx, r)
+		if errors.Is(err, verify.ErrActiveSessionsUnavailable) {
+			fmt.Println("logged:", err)
+			return nil
+		}
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/vault", webhook.NewHandler(handle, os.Getenv("VAULT_WEBHOOK_SECRET")))
+	_ = mux // http.ListenAndServe(addr, mux)
+
+	// A delivery of a logout-all that kept a session, while the lookup fails:
+
+	data, err := json.Marshal(webhook.SessionRevoked{UserID: "user_1", Scope: webhook.ScopeAllExceptCurrent, RevokedAt: time.Now()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(handle(context.Background(), &webhook.Event{ID: "evt_1", Type: webhook.TypeSessionRevoked, Data: data}))
+	// Output:
+	// logged: verify: active sessions unavailable, so every session of the user was revoked: admin API unreachable
+	// <nil>
 }
 
 // Verify checks a token of vaulttest's signed tokens against the key set

@@ -53,8 +53,10 @@ func fetchKeySet(ctx context.Context, client *http.Client, url string) ([]ed2551
 }
 
 // parseKeySet returns the Ed25519 signing keys of a JSON Web Key Set.
-// Keys of other types or curves, and keys for another use or algorithm,
-// are skipped.
+// Keys of other types or curves, keys for another use or algorithm, and
+// keys it cannot use (an x that is not 32 bytes of base64url, or not a
+// point of large order on the curve) are skipped, as RFC 7517 section 5
+// asks: one odd entry does not hide the others, such as a rotated key.
 func parseKeySet(body []byte) ([]ed25519.PublicKey, error) {
 	var set struct {
 		Keys []jwk `json:"keys"`
@@ -63,6 +65,7 @@ func parseKeySet(body []byte) ([]ed25519.PublicKey, error) {
 		return nil, fmt.Errorf("fetch key set: not a JSON Web Key Set: %w", err)
 	}
 	var keys []ed25519.PublicKey
+	skipped := 0
 	for _, k := range set.Keys {
 		if len(keys) == maxKeys {
 			break
@@ -77,12 +80,16 @@ func parseKeySet(body []byte) ([]ed25519.PublicKey, error) {
 			continue
 		}
 		x, err := b64.DecodeString(k.X)
-		if err != nil || len(x) != ed25519.PublicKeySize {
-			return nil, errors.New("fetch key set: an Ed25519 key's x is not 32 bytes of base64url")
+		if err != nil || checkPublicKey(x) != nil {
+			skipped++
+			continue
 		}
 		keys = append(keys, ed25519.PublicKey(x))
 	}
 	if len(keys) == 0 {
+		if skipped > 0 {
+			return nil, fmt.Errorf("fetch key set: no usable Ed25519 signing key in the set (%d unreadable or of small order)", skipped)
+		}
 		return nil, errors.New("fetch key set: no Ed25519 signing key in the set")
 	}
 	return keys, nil

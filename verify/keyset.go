@@ -14,6 +14,9 @@ import (
 // own, then the key set's. It is never changed once published.
 type keySet struct {
 	keys []ed25519.PublicKey
+	// fetched is whether the keys include the key set's: false until a
+	// fetch succeeds, when only the Config's keys are known.
+	fetched bool
 }
 
 // verify reports whether any key of s verifies sig over msg.
@@ -66,10 +69,20 @@ func (s *keySource) current() *keySet { return s.set.Load() }
 // RefetchInterval ago and succeeded: there is nothing newer to try.
 var errThrottled = errors.New("key set fetched less than 5s ago")
 
+// waitEnded is refresh's error when the caller's context ended while it
+// waited for a fetch: the fetch goes on for others, and whether its keys
+// verify the token is not known.
+type waitEnded struct{ err error }
+
+func (e *waitEnded) Error() string { return "stopped waiting for the key set: " + e.err.Error() }
+
+func (e *waitEnded) Unwrap() error { return e.err }
+
 // refresh returns keys newer than seen: those another caller fetched
 // since seen was read, or those of a fetch it starts or joins. With no
 // key set URL, or within RefetchInterval of the last fetch, it returns
-// seen and errThrottled, or the last fetch's error if that failed.
+// seen and errThrottled, or the last fetch's error if that failed. When
+// ctx ends first, it returns seen and a *waitEnded.
 func (s *keySource) refresh(ctx context.Context, seen *keySet) (*keySet, error) {
 	if s.url == "" {
 		return seen, errThrottled
@@ -103,7 +116,7 @@ func (s *keySource) refresh(ctx context.Context, seen *keySet) (*keySet, error) 
 	case <-call.done:
 		return call.set, call.err
 	case <-ctx.Done():
-		return seen, ctx.Err()
+		return seen, &waitEnded{err: ctx.Err()}
 	}
 }
 
@@ -115,7 +128,7 @@ func (s *keySource) fetch(call *fetchCall) {
 	cancel()
 	s.mu.Lock()
 	if err == nil {
-		set := &keySet{keys: make([]ed25519.PublicKey, 0, len(s.static)+len(keys))}
+		set := &keySet{keys: make([]ed25519.PublicKey, 0, len(s.static)+len(keys)), fetched: true}
 		set.keys = append(append(set.keys, s.static...), keys...)
 		s.set.Store(set)
 	}

@@ -177,6 +177,10 @@ func TestAFailedRefetchKeepsTheCachedKeys(t *testing.T) {
 		func() { b := []byte(`{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"}]}`); js.body.Store(&b) },
 		func() { b := []byte(`{"keys":[{"kty":"OKP","crv":"Ed25519","x":"c2hvcnQ"}]}`); js.body.Store(&b) },
 		func() {
+			b := []byte(`{"keys":[{"kty":"OKP","crv":"Ed25519","x":"` + enc.EncodeToString(make([]byte, 32)) + `"}]}`)
+			js.body.Store(&b) // a key of small order alone
+		},
+		func() {
 			b := []byte(`{"keys":[` + strings.Repeat(`{"kty":"oct"},`, MaxKeySetBytes/10) + `{}]}`)
 			js.body.Store(&b)
 		},

@@ -78,9 +78,9 @@ func TestRevokeUser(t *testing.T) {
 
 	assert.ErrorIs(t, f.verify(t, before), ErrRevoked, "issued before")
 	assert.ErrorIs(t, f.verify(t, sessionless), ErrRevoked, "issued before, outside a session")
-	assert.NoError(t, f.verify(t, f.token(t, "u1", "phone", f.clk.Now())), "issued at the revocation's second")
+	assert.ErrorIs(t, f.verify(t, f.token(t, "u1", "phone", f.clk.Now())), ErrRevoked, "issued in the revocation's second: perhaps before it")
 	f.clk.Advance(time.Second)
-	assert.NoError(t, f.verify(t, f.token(t, "u1", "new", f.clk.Now())), "issued after: a new sign-in")
+	assert.NoError(t, f.verify(t, f.token(t, "u1", "new", f.clk.Now())), "issued in a later second: a new sign-in")
 	assert.NoError(t, f.verify(t, f.token(t, "u2", "phone", t0)), "another user")
 
 	// Tokens carry whole seconds: one issued in the revocation's second,
@@ -132,8 +132,10 @@ func TestRevocationsForgetWhatNoValidTokenMatches(t *testing.T) {
 	require.NoError(t, f.revs.RevokeSession("later"))
 	assert.Equal(t, 2, mem.len(), "the two records made since")
 
-	// A record of tokens that have all expired is not kept at all.
-	require.NoError(t, f.revs.RevokeUser("old", f.clk.Now().Add(-DefaultTokenLifetime-DefaultRevocationLeeway)))
+	// A record of tokens that have all expired is not kept at all: those
+	// of the second before before's, and earlier, were last accepted a
+	// second ago.
+	require.NoError(t, f.revs.RevokeUser("old", f.clk.Now().Add(-DefaultTokenLifetime-DefaultRevocationLeeway-time.Second)))
 	assert.Equal(t, 2, mem.len())
 }
 
@@ -185,7 +187,10 @@ func TestRevocationsBehindAStoreOfTheirOwn(t *testing.T) {
 		require.NoError(t, f.revs.RevokeUserExcept("u2", f.clk.Now(), "keep"))
 		require.Len(t, store.added, 2)
 		assert.Equal(t, Revocation{SessionID: "s1", Expires: f.clk.Now().Add(DefaultTokenLifetime + 2*DefaultRevocationLeeway)}, store.added[0])
-		assert.Equal(t, Revocation{UserID: "u2", Before: f.clk.Now(), Keep: []string{"keep"}, Expires: f.clk.Now().Add(DefaultTokenLifetime + DefaultRevocationLeeway)}, store.added[1])
+		// Before is the second after the revocation's: tokens of its
+		// second are revoked too.
+		next := f.clk.Now().Add(time.Second)
+		assert.Equal(t, Revocation{UserID: "u2", Before: next, Keep: []string{"keep"}, Expires: next.Add(DefaultTokenLifetime + DefaultRevocationLeeway)}, store.added[1])
 		assert.ErrorIs(t, f.verify(t, f.token(t, "u1", "s1", f.clk.Now())), ErrRevoked)
 	})
 }

@@ -35,7 +35,9 @@ type Revocation struct {
 	// fields but Expires are then empty.
 	SessionID string
 	// UserID, when set, revokes the user's tokens issued before Before,
-	// except those of the sessions in Keep.
+	// except those of the sessions in Keep. Revocations sets Before to
+	// the second after the revocation's time, since a token's iat is a
+	// whole second: a token of the revocation's second is revoked.
 	UserID string
 	Before time.Time
 	Keep   []string
@@ -76,7 +78,8 @@ func (r *userRule) subsumes(o *userRule) bool {
 const maxRulesPerUser = 4
 
 // memoryStore is the default RevocationStore: two maps behind a lock, so
-// that a check costs two map lookups whatever the number of records.
+// that a check costs two map lookups and a scan of the token's user's
+// rules (at most maxRulesPerUser), whatever the number of records.
 // Records are dropped once they expire, by a sweep that an Add runs when
 // the records have doubled since the last sweep or a minute has passed:
 // memory stays within twice the records that can still match a valid

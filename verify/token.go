@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"encoding/base64"
+	"io"
 	"strings"
 	"sync"
 
@@ -147,7 +148,7 @@ func readHeader(sc *scratch, header []byte) (sigSize int, err error) {
 	if tok, err := sc.dec.ReadToken(); err != nil || tok.Kind() != '}' || sigSize == 0 {
 		return 0, errHeader
 	}
-	if _, err := sc.dec.ReadToken(); err == nil {
+	if !sc.atEnd() {
 		return 0, errHeader // something after the object
 	}
 	return sigSize, nil
@@ -169,6 +170,14 @@ func readSignature(sc *scratch, sig []byte, size int) ([]byte, error) {
 		return nil, errMalformed
 	}
 	return sc.sig[:ed25519SigSize], nil
+}
+
+// atEnd reports whether the decoder has read all of its input but white
+// space: a second value, or bytes that are no JSON, after the object
+// make a header or payload that is not one JSON object.
+func (sc *scratch) atEnd() bool {
+	_, err := sc.dec.ReadToken()
+	return err == io.EOF
 }
 
 // unquote returns the content of the JSON string v, its escapes decoded

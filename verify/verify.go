@@ -25,9 +25,11 @@ import (
 // does not publish its ML-DSA public key. See the package documentation.
 //
 // The error of a refused token matches ErrInvalidToken, ErrExpired or
-// ErrRevoked. When no key is cached and the key set cannot be fetched,
-// the error matches ErrKeySetUnavailable (and wraps ctx's error if ctx
-// ended while waiting for the fetch); when the Revocations cannot answer,
+// ErrRevoked. When no trusted key verifies the signature and the
+// verifier cannot tell whether the key set's would (it has never been
+// fetched, and the fetch failed; or ctx ended while Verify waited for a
+// fetch), the error matches ErrKeySetUnavailable, and wraps the fetch's
+// error or ctx's. When the Revocations cannot answer, it matches
 // ErrRevocationsUnavailable. No error quotes the token.
 func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 	if ctx == nil {
@@ -66,7 +68,10 @@ func (v *Verifier) Verify(ctx context.Context, token string) (*Claims, error) {
 }
 
 // checkSignature verifies sig over msg with the cached keys and, when
-// none verifies it, with the keys of a fetch of the key set.
+// none verifies it, with the keys of a fetch of the key set. It calls
+// the token invalid only when the key set's keys, as last fetched, were
+// tried: when the key set was never fetched, or ctx ended while a fetch
+// was awaited, the verifier cannot tell.
 func (v *Verifier) checkSignature(ctx context.Context, msg, sig []byte) error {
 	set := v.keys.current()
 	if set.verify(msg, sig) {
@@ -76,8 +81,12 @@ func (v *Verifier) checkSignature(ctx context.Context, msg, sig []byte) error {
 	if fresh != set && fresh.verify(msg, sig) {
 		return nil
 	}
-	if len(fresh.keys) == 0 && err != nil {
-		return &tokenError{kind: ErrKeySetUnavailable, reason: "no key cached", err: err}
+	var ended *waitEnded
+	switch {
+	case errors.As(err, &ended):
+		return &tokenError{kind: ErrKeySetUnavailable, reason: "context ended during a fetch", err: ended.err}
+	case err != nil && v.keys.url != "" && !fresh.fetched:
+		return &tokenError{kind: ErrKeySetUnavailable, reason: "key set never fetched", err: err}
 	}
 	return errNoKey
 }

@@ -26,7 +26,8 @@ func TestWebhookDeliveryRevokesAtTheNextRequest(t *testing.T) {
 	defer srv.Close()
 	sessions := srv.SeedDemo(vaulttest.Demo{})
 
-	revs := verify.NewRevocations()
+	revs, err := verify.NewRevocationsWithConfig(verify.RevocationsConfig{Now: srv.Now}) // the verifier's clock
+	require.NoError(t, err)
 	v, err := verify.New(verify.Config{JWKSURL: srv.JWKSURL(), Revocations: revs, Now: srv.Now})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
