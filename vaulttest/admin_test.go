@@ -259,7 +259,7 @@ func TestControlAdminUser(t *testing.T) {
 	srv := newControlServer(t, vaulttest.WithDialect(vaulttest.DialectServer))
 	r := ctl(t, srv, http.MethodPost, "/users", `{"id":"usr_admin","tenantId":"acme","admin":true}`)
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
-	assert.JSONEq(t, `{"id":"usr_admin","tenantId":"acme","admin":true}`, string(r.body))
+	assert.JSONEq(t, `{"id":"usr_admin","tenantId":"acme","tenantSlug":null,"admin":true}`, string(r.body))
 	u, _ := srv.User("usr_admin")
 	assert.True(t, u.Admin)
 
@@ -267,7 +267,7 @@ func TestControlAdminUser(t *testing.T) {
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	r = ctl(t, srv, http.MethodPost, "/users", `{"id":"alice","tenantId":"acme"}`)
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
-	assert.JSONEq(t, `{"id":"alice","tenantId":"acme"}`, string(r.body))
+	assert.JSONEq(t, `{"id":"alice","tenantId":"acme","tenantSlug":null,"admin":false}`, string(r.body))
 	r = ctl(t, srv, http.MethodPost, "/users/alice/sessions", `{"id":"ses_1","deviceFingerprint":"fp_1"}`)
 	require.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 	var seeded map[string]any

@@ -1,10 +1,8 @@
 package vaulttest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net"
@@ -32,16 +30,28 @@ type ControlOptions struct {
 	// 403 FORBIDDEN to others: whoever reaches it can read the token of
 	// every session and change everything.
 	AllowRemote bool
+	// WriteTimeout is the write timeout of the http.Server the handler
+	// is mounted on, zero for none: the control API refuses a fault
+	// whose latency, and a wait whose time-out, would outlast it, as
+	// the server would cut the answer.
+	WriteTimeout time.Duration
 }
 
 // WithControlAPI makes the handler serve a control API under
 // ControlPath: JSON over HTTP that seeds users and sessions and returns
-// their tokens, revokes or expires sessions, queues and clears faults,
-// moves the clock, reads and clears the request log, registers webhooks
-// and reads their deliveries, and resets the handler, so that a test
-// suite in any language can do what a Go test does with the Handler's
-// methods. Each action is one of those methods;
-// docs/vault-mock.md in the SDK's repository documents the routes.
+// their tokens, revokes or expires sessions, queues, lists and removes
+// faults, moves the clock, reads, filters, counts and waits on the
+// request log, registers webhooks and reads their deliveries, and resets
+// the handler, so that a test suite in any language can do what a Go
+// test does with the Handler's methods. Each action is one of those
+// methods; docs/vault-mock.md in the SDK's repository documents the
+// routes, and api/control-openapi.yaml describes them in OpenAPI.
+//
+// Input is read strictly: an unknown member, one that differs from a
+// known one by case only, one given twice, one of the wrong JSON type, a
+// body where a route takes none and an unknown query parameter are
+// refused with 400 BAD_REQUEST, naming the member; a fault is checked by
+// Fault.ValidateInput.
 //
 // Control requests are not API requests: they are not recorded by
 // Requests, faults never answer them and they do not count against the
@@ -59,50 +69,65 @@ func isControlPath(p string) bool {
 
 // controlCall is one request of the control API.
 type controlCall struct {
-	w    http.ResponseWriter
-	r    *http.Request
-	args []string // the variable segments of the route, unescaped
+	w     http.ResponseWriter
+	r     *http.Request
+	args  []string // the variable segments of the route, unescaped
+	route string   // the method and pattern, as in "POST /faults"
+	rule  bodyRule
+	body  []byte
+	q     controlQuery
 }
 
 // controlAction serves a control request: it returns the status and the
 // body to answer, or an error, a *controlError for the client's mistakes.
 type controlAction func(h *Handler, c *controlCall) (int, any, error)
 
-// controlRoutes are the routes of the control API, relative to
-// ControlPath; "*" stands for one segment, such as a user ID.
-var controlRoutes = []struct {
+// controlRoute is a route of the control API.
+type controlRoute struct {
+	method string
+	// pattern is relative to ControlPath; "{name}" stands for one
+	// segment, such as a user ID.
 	pattern string
-	method  string
+	body    bodyRule
+	query   []string // the query parameters the route takes
 	action  controlAction
-}{
-	{"/health", http.MethodGet, (*Handler).controlHealth},
-	{"/users", http.MethodPost, (*Handler).controlAddUser},
-	{"/users/*", http.MethodGet, (*Handler).controlUser},
-	{"/users/*/sessions", http.MethodGet, (*Handler).controlSessions},
-	{"/users/*/sessions", http.MethodPost, (*Handler).controlAddSession},
-	{"/users/*/tokens", http.MethodPost, (*Handler).controlAddToken},
-	{"/demo", http.MethodPost, (*Handler).controlSeedDemo},
-	{"/sessions/*", http.MethodGet, (*Handler).controlSession},
-	{"/sessions/*/revoke", http.MethodPost, (*Handler).controlRevoke},
-	{"/sessions/*/expire", http.MethodPost, (*Handler).controlExpire},
-	{"/faults", http.MethodGet, (*Handler).controlPending},
-	{"/faults", http.MethodPost, (*Handler).controlAddFaults},
-	{"/faults", http.MethodDelete, (*Handler).controlClearFaults},
-	{"/clock", http.MethodGet, (*Handler).controlClock},
-	{"/clock", http.MethodPost, (*Handler).controlSetClock},
-	{"/requests", http.MethodGet, (*Handler).controlRequests},
-	{"/requests", http.MethodDelete, (*Handler).controlClearRequests},
-	{"/reset", http.MethodPost, (*Handler).controlReset},
-	{"/webhooks", http.MethodGet, (*Handler).controlWebhooks},
-	{"/webhooks", http.MethodPost, (*Handler).controlAddWebhook},
-	{"/webhooks/*", http.MethodDelete, (*Handler).controlRemoveWebhook},
-	{"/deliveries", http.MethodGet, (*Handler).controlDeliveries},
-	{"/deliveries", http.MethodDelete, (*Handler).controlClearDeliveries},
-	{"/deliveries/twice", http.MethodPost, (*Handler).controlDeliverTwice},
+}
+
+// controlRoutes are the routes of the control API. A route added here
+// follows the input rules of control_input.go by being here.
+var controlRoutes = []controlRoute{
+	{http.MethodGet, "/health", noBody, nil, (*Handler).controlHealth},
+	{http.MethodPost, "/users", requiredBody, nil, (*Handler).controlAddUser},
+	{http.MethodGet, "/users/{userId}", noBody, nil, (*Handler).controlUser},
+	{http.MethodGet, "/users/{userId}/sessions", noBody, nil, (*Handler).controlSessions},
+	{http.MethodPost, "/users/{userId}/sessions", optionalBody, nil, (*Handler).controlAddSession},
+	{http.MethodPost, "/users/{userId}/tokens", optionalBody, nil, (*Handler).controlAddToken},
+	{http.MethodPost, "/demo", optionalBody, nil, (*Handler).controlSeedDemo},
+	{http.MethodGet, "/sessions/{sessionId}", noBody, nil, (*Handler).controlSession},
+	{http.MethodPost, "/sessions/{sessionId}/revoke", noBody, nil, (*Handler).controlRevoke},
+	{http.MethodPost, "/sessions/{sessionId}/expire", noBody, nil, (*Handler).controlExpire},
+	{http.MethodGet, "/faults", noBody, nil, (*Handler).controlListFaults},
+	{http.MethodPost, "/faults", requiredBody, nil, (*Handler).controlAddFaults},
+	{http.MethodDelete, "/faults", noBody, nil, (*Handler).controlClearFaults},
+	{http.MethodGet, "/faults/{faultId}", noBody, nil, (*Handler).controlFault},
+	{http.MethodDelete, "/faults/{faultId}", noBody, nil, (*Handler).controlDeleteFault},
+	{http.MethodGet, "/clock", noBody, nil, (*Handler).controlClock},
+	{http.MethodPost, "/clock", requiredBody, nil, (*Handler).controlSetClock},
+	{http.MethodGet, "/requests", noBody, requestFilterParams, (*Handler).controlRequests},
+	{http.MethodDelete, "/requests", noBody, nil, (*Handler).controlClearRequests},
+	{http.MethodGet, "/requests/count", noBody, requestFilterParams, (*Handler).controlCountRequests},
+	{http.MethodGet, "/requests/wait", noBody, requestWaitParams, (*Handler).controlWaitRequests},
+	{http.MethodPost, "/reset", noBody, nil, (*Handler).controlReset},
+	{http.MethodGet, "/webhooks", noBody, nil, (*Handler).controlWebhooks},
+	{http.MethodPost, "/webhooks", requiredBody, nil, (*Handler).controlAddWebhook},
+	{http.MethodDelete, "/webhooks/{webhookId}", noBody, nil, (*Handler).controlRemoveWebhook},
+	{http.MethodGet, "/deliveries", noBody, deliveryParams, (*Handler).controlDeliveries},
+	{http.MethodDelete, "/deliveries", noBody, nil, (*Handler).controlClearDeliveries},
+	{http.MethodPost, "/deliveries/twice", requiredBody, nil, (*Handler).controlDeliverTwice},
 }
 
 // matchSegments matches the escaped path rest against pattern and
-// returns the unescaped values of its "*" segments.
+// returns the unescaped values of its "{name}" segments.
 func matchSegments(pattern, rest string) ([]string, bool) {
 	want := strings.Split(pattern, "/")
 	got := strings.Split(rest, "/")
@@ -111,7 +136,7 @@ func matchSegments(pattern, rest string) ([]string, bool) {
 	}
 	var args []string
 	for i, w := range want {
-		if w != "*" {
+		if !strings.HasPrefix(w, "{") {
 			if w != got[i] {
 				return nil, false
 			}
@@ -140,12 +165,18 @@ func (h *Handler) serveControl(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		status, body = http.StatusInternalServerError, controlErrorBody{Error: &controlError{Code: CodeInternalError, Message: err.Error()}}
 	}
-	// Verbatim, so that a delivery's data is the body that was signed.
-	writeResult(w, result{status: status, body: body, verbatim: true})
+	if stream, ok := body.(jsonStream); ok {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_ = stream(w)
+	} else {
+		// Verbatim, so that a delivery's data is the body that was signed.
+		writeResult(w, result{status: status, body: body, verbatim: true})
+	}
 	if h.cfg.logger != nil {
 		h.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "control",
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.EscapedPath()),
+			slog.String("path", h.hideControlPath(r.URL.EscapedPath())),
 			slog.Int("status", status),
 			slog.Duration("duration", time.Since(start)),
 		)
@@ -180,7 +211,16 @@ func (h *Handler) dispatchControl(w http.ResponseWriter, r *http.Request) (int, 
 					Message: "a POST to the control API must have Content-Type: application/json"}
 			}
 		}
-		return rt.action(h, &controlCall{w: w, r: r, args: args})
+		c := &controlCall{w: w, r: r, args: args, route: rt.method + " " + rt.pattern, rule: rt.body}
+		if err := c.readBody(); err != nil {
+			return 0, nil, err
+		}
+		q, err := c.query(rt.query...)
+		if err != nil {
+			return 0, nil, err
+		}
+		c.q = q
+		return rt.action(h, c)
 	}
 	if allow != nil {
 		slices.Sort(allow)
@@ -214,69 +254,4 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// controlError is the error of a control request, in the body
-// {"error":{"code":"...","message":"..."}} as the API's own errors.
-type controlError struct {
-	status int
-	allow  []string
-
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	// For a refused fault: the member of the fault at fault, the fault's
-	// index in an array, and what to write instead, if known.
-	Field     string `json:"field,omitempty"`
-	Index     *int   `json:"index,omitempty"`
-	Route     string `json:"route,omitempty"`
-	SessionID string `json:"sessionId,omitempty"`
-}
-
-func (e *controlError) Error() string { return e.Message }
-
-type controlErrorBody struct {
-	Error *controlError `json:"error"`
-}
-
-func badRequest(format string, args ...any) *controlError {
-	return &controlError{status: http.StatusBadRequest, Code: CodeBadRequest, Message: fmt.Sprintf(format, args...)}
-}
-
-// stateError turns an error of a state change into its answer.
-func stateError(err error) error {
-	switch {
-	case errors.Is(err, errConflict):
-		return &controlError{status: http.StatusConflict, Code: "CONFLICT", Message: err.Error()}
-	case errors.Is(err, errNotFound):
-		return &controlError{status: http.StatusNotFound, Code: CodeNotFound, Message: err.Error()}
-	case errors.Is(err, errInvalid):
-		return badRequest("%s", err.Error())
-	}
-	return err
-}
-
-// decode reads the request's JSON body into v. An empty body leaves v as
-// it is, unless the body is required. Members that v does not have are
-// refused, so that a misspelt one is not silently ignored.
-func (c *controlCall) decode(v any, required bool) error {
-	dec := json.NewDecoder(http.MaxBytesReader(c.w, c.r.Body, maxControlBody))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.Is(err, io.EOF):
-		if required {
-			return badRequest("the request needs a JSON body")
-		}
-		return nil
-	case errors.As(err, &tooLarge):
-		return &controlError{status: http.StatusRequestEntityTooLarge, Code: "PAYLOAD_TOO_LARGE",
-			Message: fmt.Sprintf("the body is larger than %d bytes", maxControlBody)}
-	case err != nil:
-		return badRequest("the body is not what the route takes: %v", err)
-	}
-	if dec.More() {
-		return badRequest("the body holds more than one JSON value")
-	}
-	return nil
 }

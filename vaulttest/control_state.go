@@ -3,7 +3,6 @@ package vaulttest
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	vault "github.com/vault-dev/vault-go"
@@ -14,9 +13,21 @@ import (
 
 type controlUser struct {
 	ID         string `json:"id"`
-	TenantID   string `json:"tenantId,omitempty"`
-	TenantSlug string `json:"tenantSlug,omitempty"`
-	Admin      bool   `json:"admin,omitempty"`
+	TenantID   string `json:"tenantId"`
+	TenantSlug string `json:"tenantSlug"`
+	Admin      bool   `json:"admin"`
+}
+
+// controlUserView is a user as the control API shows it.
+type controlUserView struct {
+	ID         string  `json:"id"`
+	TenantID   *string `json:"tenantId"`
+	TenantSlug *string `json:"tenantSlug"`
+	Admin      bool    `json:"admin"`
+}
+
+func newControlUserView(u User) controlUserView {
+	return controlUserView{ID: u.ID, TenantID: nullable(u.TenantID), TenantSlug: nullable(u.TenantSlug), Admin: u.Admin}
 }
 
 // controlSession is a Session as the control API shows it, token
@@ -25,21 +36,22 @@ type controlSession struct {
 	ID             string                    `json:"id"`
 	UserID         string                    `json:"userId"`
 	Token          string                    `json:"token"`
-	IPAddress      string                    `json:"ipAddress,omitempty"`
-	UserAgent      string                    `json:"userAgent,omitempty"`
+	IPAddress      *string                   `json:"ipAddress"`
+	UserAgent      *string                   `json:"userAgent"`
 	DeviceInfo     *vault.DeviceInfoResponse `json:"deviceInfo"`
 	MFAVerified    bool                      `json:"mfaVerified"`
 	CreatedAt      time.Time                 `json:"createdAt"`
 	LastActivityAt time.Time                 `json:"lastActivityAt"`
 	ExpiresAt      time.Time                 `json:"expiresAt"`
-	// DeviceFingerprint is left out when empty, as sessions seeded
-	// without one have it.
-	DeviceFingerprint string     `json:"deviceFingerprint,omitempty"`
-	Revoked           bool       `json:"revoked"`
-	RevokedAt         *time.Time `json:"revokedAt"`
+	Revoked        bool                      `json:"revoked"`
+	RevokedAt      *time.Time                `json:"revokedAt"`
 	// Active tells whether ListSessions lists the session at the
 	// server's current time.
 	Active bool `json:"active"`
+	// DeviceFingerprint comes last, as it came last: a suite that
+	// matches the text of a session finds the members before it as
+	// they were.
+	DeviceFingerprint *string `json:"deviceFingerprint"`
 }
 
 func newControlSession(s Session, now time.Time) controlSession {
@@ -47,8 +59,8 @@ func newControlSession(s Session, now time.Time) controlSession {
 		ID:             s.ID,
 		UserID:         s.UserID,
 		Token:          s.Token,
-		IPAddress:      s.IPAddress,
-		UserAgent:      s.UserAgent,
+		IPAddress:      nullable(s.IPAddress),
+		UserAgent:      nullable(s.UserAgent),
 		DeviceInfo:     s.DeviceInfo,
 		MFAVerified:    s.MFAVerified,
 		CreatedAt:      s.CreatedAt,
@@ -57,7 +69,7 @@ func newControlSession(s Session, now time.Time) controlSession {
 		Revoked:        s.Revoked,
 		Active:         s.Active(now),
 	}
-	c.DeviceFingerprint = s.DeviceFingerprint
+	c.DeviceFingerprint = nullable(s.DeviceFingerprint)
 	if s.Revoked {
 		c.RevokedAt = &s.RevokedAt
 	}
@@ -94,7 +106,7 @@ type controlDemo struct {
 }
 
 type controlToken struct {
-	UserID string `json:"userId,omitempty"`
+	UserID string `json:"userId"`
 	Token  string `json:"token"`
 }
 
@@ -103,39 +115,33 @@ type controlClock struct {
 	Frozen bool      `json:"frozen"`
 }
 
+// controlClockChange is the body of POST /clock: any of a time to set,
+// which freezes the clock unless frozen is false, a duration to move it
+// by, and whether it is frozen, applied in that order.
 type controlClockChange struct {
 	Now     *time.Time `json:"now"`
 	Advance string     `json:"advance"`
+	Frozen  *bool      `json:"frozen"`
 }
 
-// controlRequest is a Request as the control API shows it. Credentials
-// are left out of its header.
-type controlRequest struct {
-	ID        string      `json:"id"`
-	Method    string      `json:"method"`
-	Path      string      `json:"path"`
-	Query     string      `json:"query"`
-	Header    http.Header `json:"header"`
-	Time      time.Time   `json:"time"`
-	Status    int         `json:"status"`
-	Fault     bool        `json:"fault"`
-	UserID    string      `json:"userId"`
-	SessionID string      `json:"sessionId"`
+type controlHealth struct {
+	Status  string `json:"status"`
+	Dialect string `json:"dialect"`
 }
 
 func (h *Handler) controlHealth(*controlCall) (int, any, error) {
-	return http.StatusOK, map[string]string{"status": "ok", "dialect": h.cfg.dialect.String()}, nil
+	return http.StatusOK, controlHealth{Status: "ok", Dialect: h.cfg.dialect.String()}, nil
 }
 
 func (h *Handler) controlAddUser(c *controlCall) (int, any, error) {
 	var u controlUser
-	if err := c.decode(&u, true); err != nil {
+	if err := c.decode(&u); err != nil {
 		return 0, nil, err
 	}
 	if err := h.addUser(User(u)); err != nil {
 		return 0, nil, stateError(err)
 	}
-	return http.StatusCreated, u, nil
+	return http.StatusCreated, newControlUserView(User(u)), nil
 }
 
 func (h *Handler) controlUser(c *controlCall) (int, any, error) {
@@ -143,7 +149,7 @@ func (h *Handler) controlUser(c *controlCall) (int, any, error) {
 	if !ok {
 		return 0, nil, stateError(fmt.Errorf("%w: no user %q", errNotFound, c.args[0]))
 	}
-	return http.StatusOK, controlUser(u), nil
+	return http.StatusOK, newControlUserView(u), nil
 }
 
 func (h *Handler) controlSessions(c *controlCall) (int, any, error) {
@@ -155,7 +161,7 @@ func (h *Handler) controlSessions(c *controlCall) (int, any, error) {
 
 func (h *Handler) controlAddSession(c *controlCall) (int, any, error) {
 	var seed controlSeed
-	if err := c.decode(&seed, false); err != nil {
+	if err := c.decode(&seed); err != nil {
 		return 0, nil, err
 	}
 	s, err := h.addSession(c.args[0], SessionSeed(seed))
@@ -167,7 +173,7 @@ func (h *Handler) controlAddSession(c *controlCall) (int, any, error) {
 
 func (h *Handler) controlAddToken(c *controlCall) (int, any, error) {
 	var tok controlToken
-	if err := c.decode(&tok, false); err != nil {
+	if err := c.decode(&tok); err != nil {
 		return 0, nil, err
 	}
 	if tok.UserID != "" && tok.UserID != c.args[0] {
@@ -182,7 +188,7 @@ func (h *Handler) controlAddToken(c *controlCall) (int, any, error) {
 
 func (h *Handler) controlSeedDemo(c *controlCall) (int, any, error) {
 	var d controlDemo
-	if err := c.decode(&d, false); err != nil {
+	if err := c.decode(&d); err != nil {
 		return 0, nil, err
 	}
 	if d.Sessions < 0 || d.Sessions > MaxDemoSessions {
@@ -224,77 +230,30 @@ func (h *Handler) controlClock(*controlCall) (int, any, error) {
 
 func (h *Handler) controlSetClock(c *controlCall) (int, any, error) {
 	var change controlClockChange
-	if err := c.decode(&change, true); err != nil {
+	if err := c.decode(&change); err != nil {
 		return 0, nil, err
 	}
 	var d time.Duration
 	if change.Advance != "" {
 		var err error
 		if d, err = time.ParseDuration(change.Advance); err != nil {
-			return 0, nil, badRequest("advance %q is not a duration such as \"90s\" or \"1h30m\"", change.Advance)
+			ce := badRequest("advance %q is not a duration such as \"90s\" or \"1h30m\"", change.Advance)
+			ce.Field = "advance"
+			return 0, nil, ce
 		}
 	}
-	if change.Now == nil && change.Advance == "" {
-		return 0, nil, badRequest(`the body sets "now", a time such as "2025-03-14T09:00:00Z", or "advance", a duration such as "90s"`)
+	if change.Now == nil && change.Advance == "" && change.Frozen == nil {
+		return 0, nil, badRequest(`the body sets "now", a time such as "2025-03-14T09:00:00Z", "advance", a duration such as "90s", or "frozen", true or false`)
 	}
-	next := h.Now()
-	if change.Now != nil {
-		next = *change.Now
-	}
-	if next = next.Add(d); next.Year() < 1 || next.Year() > 9999 {
-		// Times of such years have no RFC 3339 form to answer with.
-		return 0, nil, badRequest("the clock would read %s, outside the years 1 to 9999", next.Format(time.RFC3339))
-	}
-	if change.Now != nil {
-		h.SetNow(*change.Now)
-	}
-	if change.Advance != "" {
-		h.Advance(d)
+	if err := h.changeClock(change.Now, d, change.Frozen); err != nil {
+		ce := badRequest("%v", err)
+		ce.Field = "advance"
+		if change.Now != nil {
+			ce.Field = "now"
+		}
+		return 0, nil, ce
 	}
 	return h.controlClock(c)
-}
-
-func (h *Handler) controlRequests(*controlCall) (int, any, error) {
-	reqs := h.Requests()
-	out := make([]controlRequest, 0, len(reqs))
-	for _, r := range reqs {
-		out = append(out, controlRequest{
-			ID:        r.ID,
-			Method:    r.Method,
-			Path:      r.Path,
-			Query:     r.RawQuery,
-			Header:    withoutCredentials(r.Header),
-			Time:      r.Time,
-			Status:    r.Status,
-			Fault:     r.Fault,
-			UserID:    r.UserID,
-			SessionID: r.SessionID,
-		})
-	}
-	return http.StatusOK, out, nil
-}
-
-// withoutCredentials returns hdr with the credentials of its
-// Authorization and Proxy-Authorization headers replaced by
-// "[REDACTED]", their scheme kept.
-func withoutCredentials(hdr http.Header) http.Header {
-	for _, name := range []string{"Authorization", "Proxy-Authorization"} {
-		for i, v := range hdr[name] {
-			// Only a known scheme before a space is kept: a value without
-			// one may be the bare token.
-			redacted := "[REDACTED]"
-			if scheme, _, ok := strings.Cut(v, " "); ok && (strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "Basic")) {
-				redacted = scheme + " [REDACTED]"
-			}
-			hdr[name][i] = redacted
-		}
-	}
-	return hdr
-}
-
-func (h *Handler) controlClearRequests(*controlCall) (int, any, error) {
-	h.ResetRequests()
-	return http.StatusNoContent, nil, nil
 }
 
 func (h *Handler) controlReset(*controlCall) (int, any, error) {

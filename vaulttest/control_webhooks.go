@@ -15,12 +15,20 @@ import (
 // the events to deliver twice. The secret of an endpoint is taken, never
 // shown.
 
-// controlWebhook is a Webhook in JSON; Secret is read, never written.
-type controlWebhook struct {
-	ID     string       `json:"id,omitempty"`
+// controlWebhookSeed is the body of POST /webhooks: a Webhook without
+// its ID, which the server gives.
+type controlWebhookSeed struct {
 	URL    string       `json:"url"`
-	Secret string       `json:"secret,omitempty"`
+	Secret string       `json:"secret"`
 	Form   webhook.Form `json:"form"`
+}
+
+// controlWebhook is a Webhook as the control API shows it, without its
+// secret.
+type controlWebhook struct {
+	ID   string       `json:"id"`
+	URL  string       `json:"url"`
+	Form webhook.Form `json:"form"`
 }
 
 func newControlWebhook(w Webhook) controlWebhook {
@@ -36,7 +44,7 @@ type controlDelivery struct {
 	Data      json.RawMessage  `json:"data"`
 	Form      webhook.Form     `json:"form"`
 	State     DeliveryState    `json:"state"`
-	Error     string           `json:"error,omitempty"`
+	Error     *string          `json:"error"`
 	Attempts  []controlAttempt `json:"attempts"`
 }
 
@@ -44,17 +52,18 @@ type controlAttempt struct {
 	Attempt   int       `json:"attempt"`
 	Time      time.Time `json:"time"`
 	Status    int       `json:"status"`
-	Error     string    `json:"error,omitempty"`
-	Duplicate bool      `json:"duplicate,omitempty"`
+	Error     *string   `json:"error"`
+	Duplicate bool      `json:"duplicate"`
 }
 
 func controlDeliveries(list []WebhookDelivery) []controlDelivery {
 	out := make([]controlDelivery, 0, len(list))
 	for _, d := range list {
 		cd := controlDelivery{ID: d.ID, WebhookID: d.Webhook, URL: d.URL, Type: d.Type, Data: d.Data, Form: d.Form,
-			State: d.State, Error: d.Error, Attempts: make([]controlAttempt, 0, len(d.Attempts))}
+			State: d.State, Error: nullable(d.Error), Attempts: make([]controlAttempt, 0, len(d.Attempts))}
 		for _, a := range d.Attempts {
-			cd.Attempts = append(cd.Attempts, controlAttempt(a))
+			cd.Attempts = append(cd.Attempts, controlAttempt{Attempt: a.Attempt, Time: a.Time, Status: a.Status,
+				Error: nullable(a.Error), Duplicate: a.Duplicate})
 		}
 		out = append(out, cd)
 	}
@@ -75,16 +84,22 @@ func (h *Handler) controlWebhooks(*controlCall) (int, any, error) {
 }
 
 func (h *Handler) controlAddWebhook(c *controlCall) (int, any, error) {
-	var in controlWebhook
-	if err := c.decode(&in, true); err != nil {
+	var in controlWebhookSeed
+	if err := c.decode(&in); err != nil {
 		return 0, nil, err
 	}
-	if in.ID != "" {
-		return 0, nil, badRequest(`"id" is given by the server; leave it out`)
-	}
 	w := Webhook{URL: in.URL, Secret: in.Secret, Form: in.Form}
-	if err := w.validate(); err != nil {
-		return 0, nil, stateError(err)
+	if reason := w.problem(); reason != "" {
+		ce := badRequest("%s", reason)
+		switch {
+		case in.Secret == "":
+			ce.Field = "secret"
+		case w.Form != webhook.FormTimestamp && w.Form != webhook.FormID:
+			ce.Field = "form"
+		default:
+			ce.Field = "url"
+		}
+		return 0, nil, ce
 	}
 	w, err := h.webhooks.add(w)
 	if err != nil {
@@ -107,30 +122,45 @@ const (
 	defaultControlWait = 10 * time.Second
 )
 
+// deliveryParams are the query parameters of GET /deliveries.
+var deliveryParams = []string{"count", "wait"}
+
 // controlDeliveries answers the log at once, or, with ?count=N, once N
-// deliveries have finished (or 408 after ?wait, default 10s).
+// deliveries have finished (or 408 after ?wait, default 10s, at most a
+// minute and shorter than the server's write timeout).
 func (h *Handler) controlDeliveries(c *controlCall) (int, any, error) {
-	q := c.r.URL.Query()
-	for name := range q {
-		if name != "count" && name != "wait" {
-			return 0, nil, badRequest("unknown query parameter %q; the parameters are count and wait", name)
-		}
-	}
-	countText, waitText := q.Get("count"), q.Get("wait")
+	countText, waitText := c.q.get("count"), c.q.get("wait")
 	if countText == "" {
 		if waitText != "" {
-			return 0, nil, badRequest("wait needs count, the number of finished deliveries to wait for")
+			ce := badRequest("wait needs count, the number of finished deliveries to wait for")
+			ce.Field = "wait"
+			return 0, nil, ce
 		}
 		return http.StatusOK, controlDeliveries(h.WebhookDeliveries()), nil
 	}
 	count, err := strconv.Atoi(countText)
 	if err != nil || count < 0 {
-		return 0, nil, badRequest("count %q is not a whole number of deliveries", countText)
+		ce := badRequest("count %q is not a whole number of deliveries", countText)
+		ce.Field = "count"
+		return 0, nil, ce
 	}
 	wait := defaultControlWait
+	wt := h.cfg.control.WriteTimeout
+	if wt > 0 && wt <= 2*defaultControlWait {
+		wait = wt / 2
+	}
 	if waitText != "" {
-		if wait, err = time.ParseDuration(waitText); err != nil || wait < 0 || wait > maxControlWait {
-			return 0, nil, badRequest("wait %q is not a duration between 0s and %s, such as \"5s\"", waitText, maxControlWait)
+		wait, err = time.ParseDuration(waitText)
+		switch {
+		case err != nil || wait < 0 || wait > maxControlWait:
+			err = fmt.Errorf("wait %q is not a duration between 0s and %s, such as \"5s\"", waitText, maxControlWait)
+		case wt > 0 && wait >= wt:
+			err = fmt.Errorf("wait %s is not shorter than the server's write timeout of %s: the answer would be cut", wait, wt)
+		}
+		if err != nil {
+			ce := badRequest("%v", err)
+			ce.Field = "wait"
+			return 0, nil, ce
 		}
 	}
 	ctx, cancel := context.WithTimeout(c.r.Context(), wait)
@@ -150,11 +180,13 @@ func (h *Handler) controlClearDeliveries(*controlCall) (int, any, error) {
 
 func (h *Handler) controlDeliverTwice(c *controlCall) (int, any, error) {
 	var in controlTwice
-	if err := c.decode(&in, true); err != nil {
+	if err := c.decode(&in); err != nil {
 		return 0, nil, err
 	}
 	if in.Events < 0 {
-		return 0, nil, badRequest("events must not be negative")
+		ce := badRequest("events must not be negative")
+		ce.Field = "events"
+		return 0, nil, ce
 	}
 	h.DeliverNextTwice(in.Events)
 	return http.StatusOK, in, nil

@@ -61,15 +61,17 @@
 // change it as the user's other devices would ([Server.RevokeSession],
 // [Server.ExpireSession]), start over ([Server.Reset], with the seeds of
 // [WithSeed]), inspect the requests the server received
-// ([Server.Requests]), move the server's clock ([Server.SetNow],
-// [Server.Advance]) and inject faults ([Server.Faults]) such as error
+// ([Server.Requests], [Server.FindRequests], [Server.WaitRequests]), move
+// the server's clock ([Server.SetNow], [Server.Advance], [Server.Freeze])
+// and inject faults ([Server.Faults]) such as error
 // statuses, latency, connection resets and malformed bodies:
 //
 //	srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 503, Count: 2})
 //
-// A fault selects requests by route, by session ([Fault.SessionID]), by
-// bearer token or by user, and [ApplyThenReset] and [ApplyThenCutBody]
-// make a request's change and then lose its answer, as a network can:
+// A fault selects requests by route, by the revocation of one session
+// ([Fault.SessionID]), by bearer token or by user, and [ApplyThenReset]
+// and [ApplyThenCutBody] make a request's change and then lose its
+// answer, as a network can:
 //
 //	srv.Faults().Add(vaulttest.Fault{SessionID: devices[1].ID, Action: vaulttest.ApplyThenReset})
 //

@@ -35,8 +35,8 @@ func ExampleWithControlAPI() {
 	fmt.Println(srv.Now().Format(time.RFC3339), srv.Faults().Pending())
 	// Output:
 	// 200 {"now":"2025-03-14T09:00:00Z","frozen":true}
-	// 400 {"error":{"code":"INVALID_FAULT","message":"fault route \"GET /users/me/session\": not a route of the API, which serves \"GET /users/me/sessions\", \"DELETE /users/me/sessions\" and \"DELETE /users/me/sessions/{sessionId}\", and GET and DELETE on the admin paths \"/admin/users/{userId}/sessions\" and \"/admin/users/{userId}/sessions/{sessionId}\"","field":"route"}}
-	// 201 {"pending":1}
+	// 400 {"error":{"code":"INVALID_FAULT","message":"fault route \"GET /users/me/session\": not a route of the API, which serves \"GET /users/me/sessions\", \"DELETE /users/me/sessions\" and \"DELETE /users/me/sessions/{sessionId}\", and GET and DELETE on the admin paths \"/admin/users/{userId}/sessions\" and \"/admin/users/{userId}/sessions/{sessionId}\"","field":"route","index":null,"route":null,"sessionId":null}}
+	// 201 {"pending":1,"faults":[{"id":"flt-000001","route":"GET /users/me/sessions","sessionId":null,"token":null,"userId":null,"count":1,"remaining":1,"fired":0,"action":"Respond","status":503,"code":null,"retryAfter":null,"header":null,"latency":null,"body":null}]}
 	// 2025-03-14T09:00:00Z 1
 }
 

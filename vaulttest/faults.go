@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -126,10 +125,14 @@ type Fault struct {
 	// every route, including paths the API does not serve. Validate
 	// refuses any other value.
 	Route string
-	// SessionID selects the requests that name the session with this
-	// ID: to "/users/me/sessions/{sessionId}" or
+	// SessionID selects the revocations of the session with this ID:
+	// the requests DELETE "/users/me/sessions/{sessionId}" and DELETE
 	// "/admin/users/{userId}/sessions/{sessionId}" whose {sessionId} is
-	// this ID. The session does not have to exist.
+	// this ID, whoever sends them. An administrator's read of the
+	// session, GET "/admin/users/{userId}/sessions/{sessionId}", is no
+	// revocation: SessionID selects it only with a Route whose method is
+	// GET, RouteGetUserSession, and then selects only it. The session
+	// does not have to exist.
 	SessionID string
 	// Token selects the requests whose bearer token is this token.
 	Token string
@@ -153,100 +156,12 @@ type Fault struct {
 	// or X-RateLimit-Reset; they replace the handler's own values.
 	Header http.Header
 	// Latency delays the answer. The wait ends early when the request's
-	// context is done, in which case nothing is sent, or when the
-	// handler is closed.
+	// context is done, in which case nothing is sent, when the handler
+	// is closed, or when it is reset (see Handler.Reset).
 	Latency time.Duration
-}
-
-// Faults is a queue of pending faults. Each request consumes one answer
-// of the first pending fault that matches it. It is safe for concurrent
-// use.
-type Faults struct {
-	mu      sync.Mutex
-	pending []*pendingFault
-}
-
-type pendingFault struct {
-	f    Fault
-	sel  selector
-	left int // Unlimited, or the answers still to give
-}
-
-// Add appends faults to the queue. Like httptest on a misused server, it
-// panics on a fault that is a mistake in the test itself, with the error
-// of Fault.Validate, so that the test fails where the fault is written
-// rather than with a fault that never fires. Nothing is queued if any of
-// the faults is refused.
-func (fs *Faults) Add(faults ...Fault) {
-	add := make([]*pendingFault, 0, len(faults))
-	for _, f := range faults {
-		if err := f.Validate(); err != nil {
-			panic("vaulttest: " + err.Error())
-		}
-		sel, _ := parseRoute(f.Route)
-		left := f.Count
-		if left == 0 {
-			left = 1
-		}
-		f.Header = f.Header.Clone()
-		add = append(add, &pendingFault{f: f, sel: sel, left: left})
-	}
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	fs.pending = append(fs.pending, add...)
-}
-
-// Clear removes every pending fault.
-func (fs *Faults) Clear() {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	fs.pending = nil
-}
-
-// Pending reports how many faults are still queued; a fault stays queued
-// until it has given all its answers.
-func (fs *Faults) Pending() int {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	return len(fs.pending)
-}
-
-// target is what a fault can select a request by.
-type target struct {
-	method string
-	rt     route
-	token  string
-	userID string // of the token's session, or empty
-}
-
-func (p *pendingFault) matches(t target) bool {
-	f := p.f
-	switch {
-	case p.sel.method != "" && p.sel.method != t.method,
-		p.sel.pattern != "" && (!t.rt.found || p.sel.pattern != t.rt.pattern),
-		f.SessionID != "" && (!t.rt.found || !hasSessionID(t.rt.pattern) || t.rt.sessionID != f.SessionID),
-		f.Token != "" && f.Token != t.token,
-		f.UserID != "" && f.UserID != t.userID:
-		return false
-	}
-	return true
-}
-
-// take consumes one answer of the first fault matching a request.
-func (fs *Faults) take(t target) (Fault, bool) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	for i, p := range fs.pending {
-		if !p.matches(t) {
-			continue
-		}
-		if p.left != Unlimited {
-			p.left--
-			if p.left == 0 {
-				fs.pending = append(fs.pending[:i:i], fs.pending[i+1:]...)
-			}
-		}
-		return p.f, true
-	}
-	return Fault{}, false
+	// Body, if not nil, is the body of the answer: for Respond, in place
+	// of the JSON error (with a Status, and sent as application/json
+	// unless Header sets a Content-Type); for ProxyHTML and HTMLBody, in
+	// place of their page. Other actions take none.
+	Body []byte
 }

@@ -33,9 +33,18 @@ const loginPage = `<!DOCTYPE html>
 // serveFault answers r with the fault f; first reports whether r is the
 // first request of its connection. It reports whether the request is
 // still to be served normally.
-func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *Request, rt route, f Fault, first bool) bool {
-	if f.Latency > 0 && !h.wait(r, f.Latency) {
-		return false
+func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *record, rt route, f Fault, first bool) bool {
+	if f.Latency > 0 {
+		if !h.wait(r, rec, f.Latency) {
+			return false
+		}
+		if h.stale(rec) {
+			// Reset while it waited: it is answered as one that was
+			// served then, and changes nothing.
+			h.setStatus(rec, http.StatusServiceUnavailable)
+			writeResult(w, staleResult())
+			return false
+		}
 	}
 	switch f.Action {
 	case Respond:
@@ -122,14 +131,17 @@ func resetMidBody(w http.ResponseWriter, res result, f Fault) {
 }
 
 // wait sleeps for d and reports whether the request is still wanted:
-// false if its context ended first. Closing the handler ends the wait.
-func (h *Handler) wait(r *http.Request, d time.Duration) bool {
+// false if its context ended first. Closing the handler, and a reset
+// after the request arrived, end the wait.
+func (h *Handler) wait(r *http.Request, rec *record, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
 	case <-h.done:
+		return true
+	case <-rec.cut:
 		return true
 	case <-r.Context().Done():
 		return false
@@ -156,7 +168,14 @@ func (h *Handler) peekRate(r *http.Request) rateState {
 	return h.rateLocked(rateKey(r), h.nowLocked(), false)
 }
 
-func (h *Handler) writeFaultJSON(w http.ResponseWriter, r *http.Request, rec *Request, f Fault) {
+func (h *Handler) writeFaultJSON(w http.ResponseWriter, r *http.Request, rec *record, f Fault) {
+	hdr := w.Header()
+	h.peekRate(r).setHeaders(hdr)
+	h.setStatus(rec, f.Status)
+	if f.Body != nil {
+		writeFaultBody(w, f, f.Status, "application/json", f.Body)
+		return
+	}
 	code := f.Code
 	if code == "" {
 		code = codeForStatus(f.Status)
@@ -166,22 +185,28 @@ func (h *Handler) writeFaultJSON(w http.ResponseWriter, r *http.Request, rec *Re
 		msg = "Injected failure"
 	}
 	res := errorResult(f.Status, code, msg)
-	res.header = http.Header{}
-	h.peekRate(r).setHeaders(res.header)
-	setFaultHeaders(res.header, f)
-	h.setStatus(rec, f.Status)
-	writeResult(w, res)
+	writeFaultBody(w, f, f.Status, "application/json", res.encode())
 }
 
-func (h *Handler) writeHTML(w http.ResponseWriter, rec *Request, f Fault, status int, page string) {
+func (h *Handler) writeHTML(w http.ResponseWriter, rec *record, f Fault, status int, page string) {
 	status = statusOr(f.Status, status)
-	hdr := w.Header()
-	setFaultHeaders(hdr, f)
-	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Content-Length", strconv.Itoa(len(page)))
+	body := []byte(page)
+	if f.Body != nil {
+		body = f.Body
+	}
 	h.setStatus(rec, status)
+	writeFaultBody(w, f, status, "text/html; charset=utf-8", body)
+}
+
+// writeFaultBody answers with status and body, of the content type ct
+// unless the fault's Header sets one.
+func writeFaultBody(w http.ResponseWriter, f Fault, status int, ct string, body []byte) {
+	hdr := w.Header()
+	hdr.Set("Content-Type", ct)
+	setFaultHeaders(hdr, f)
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, _ = w.Write([]byte(page))
+	_, _ = w.Write(body)
 }
 
 func setFaultHeaders(hdr http.Header, f Fault) {

@@ -24,11 +24,19 @@ type Handler struct {
 
 	done      chan struct{}
 	closeOnce sync.Once
-	resetMu   sync.Mutex // held by Reset, so that resets do not interleave
+	// gate is held for reading while a request is admitted: recorded,
+	// matched with a fault. Reset holds it for writing, so that a
+	// request is admitted wholly before a reset or wholly after it.
+	gate sync.RWMutex
 
-	mu       sync.Mutex
+	mu sync.Mutex
+	// gen counts the resets; cut is closed when the generation ends.
+	gen uint64
+	cut chan struct{}
+	// The clock: frozen at now, or running offset ahead of cfg.clock.
 	frozen   bool
 	now      time.Time
+	offset   time.Duration
 	users    map[string]*User
 	sessions map[string]*Session // by ID
 	tokens   map[string]*Session // by bearer token
@@ -38,7 +46,10 @@ type Handler struct {
 	seq         int
 	reqSeq      int
 	requests    requestLog
-	windows     map[string]*window
+	// logChanged is closed when the request log changes, for the waits
+	// of WaitRequests; nil when none waits.
+	logChanged chan struct{}
+	windows    map[string]*window
 	// windowSweepAt is the number of windows at which the next sweep
 	// of expired ones is due.
 	windowSweepAt int
@@ -62,7 +73,8 @@ func NewHandler(opts ...Option) *Handler {
 		tokens:      make(map[string]*Session),
 		sessionless: make(map[string]string),
 		windows:     make(map[string]*window),
-		requests:    requestLog{max: cfg.requestLog},
+		requests:    requestLog{maxEntries: cfg.requestLog, maxBytes: cfg.requestLogBytes},
+		cut:         make(chan struct{}),
 		signing:     newSigning(cfg.signedTokens),
 	}
 	wh, err := newWebhooks(cfg)
@@ -100,19 +112,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveControl(w, r)
 		return
 	}
+	rt := matchRoute(r)
+	h.gate.RLock()
 	rec := h.record(r)
+	f, faultID, faulted := h.faults.take(h.target(r, rt))
+	if faulted {
+		h.setFault(rec, faultID)
+	}
+	h.gate.RUnlock()
 	if h.cfg.dialect == DialectSpec {
 		w.Header().Set("X-Request-Id", rec.ID)
 	}
-	rt := matchRoute(r)
 
 	defer h.logRequest(r, rec, start)
-	f, ok := h.faults.take(h.target(r, rt))
-	if !ok {
+	if !faulted {
 		h.serveAPI(w, r, rec, rt, nil)
 		return
 	}
-	h.setFault(rec)
 	if h.serveFault(w, r, rec, rt, f, first) {
 		h.serveAPI(w, r, rec, rt, &f)
 	}
@@ -136,7 +152,7 @@ func (h *Handler) target(r *http.Request, rt route) target {
 
 // serveAPI answers a request the way the real API does. The headers of
 // fault, if not nil, replace the handler's own.
-func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *Request, rt route, fault *Fault) {
+func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *record, rt route, fault *Fault) {
 	res := h.answer(r, rec, rt)
 	if fault != nil {
 		setFaultHeaders(res.header, *fault)
@@ -147,9 +163,15 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *Request,
 // answer decides the answer to r the way the real API does, makes its
 // state change, counts it against the rate limit and records its status.
 // The answer's header holds the rate-limit headers and any the answer
-// has of its own.
-func (h *Handler) answer(r *http.Request, rec *Request, rt route) result {
+// has of its own. A request that arrived before the last reset changes
+// nothing and gets the answer of staleResult.
+func (h *Handler) answer(r *http.Request, rec *record, rt route) result {
 	h.mu.Lock()
+	if rec.gen != h.gen {
+		rec.Status = http.StatusServiceUnavailable
+		h.mu.Unlock()
+		return staleResult()
+	}
 	now := h.nowLocked()
 	rl := h.rateLocked(rateKey(r), now, true)
 	res := h.resolveLocked(r, rt, now)
@@ -160,23 +182,44 @@ func (h *Handler) answer(r *http.Request, rec *Request, rt route) result {
 	}
 	res.apply = nil
 	rec.Status = res.status
+	h.logChangedLocked()
 	h.mu.Unlock()
 	return res.withRate(rl)
 }
 
-func (h *Handler) setFault(rec *Request) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	rec.Fault = true
+// staleResult is the answer to a request that arrived before the last
+// reset and had not been answered when it ran: the request changed
+// nothing, and a retry is a request of the reset server.
+func staleResult() result {
+	return errorResult(http.StatusServiceUnavailable, CodeServiceUnavailable, MessageReset)
 }
 
-func (h *Handler) setStatus(rec *Request, status int) {
+// MessageReset is the message of the 503 answer to a request that was
+// in flight when the handler was reset.
+const MessageReset = "The server was reset while the request was in flight; the request changed nothing"
+
+// stale reports whether rec arrived before the last reset.
+func (h *Handler) stale(rec *record) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return rec.gen != h.gen
+}
+
+func (h *Handler) setFault(rec *record, id string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	rec.Fault, rec.FaultID = true, id
+	h.logChangedLocked()
+}
+
+func (h *Handler) setStatus(rec *record, status int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	rec.Status = status
+	h.logChangedLocked()
 }
 
-func (h *Handler) logRequest(r *http.Request, rec *Request, start time.Time) {
+func (h *Handler) logRequest(r *http.Request, rec *record, start time.Time) {
 	if h.cfg.logger == nil {
 		return
 	}
@@ -186,7 +229,7 @@ func (h *Handler) logRequest(r *http.Request, rec *Request, start time.Time) {
 	h.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 		slog.String("id", rec.ID),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.EscapedPath()),
+		slog.String("path", rec.shownPath()),
 		slog.Int("status", status),
 		slog.Bool("fault", fault),
 		slog.Duration("duration", time.Since(start)),

@@ -67,19 +67,30 @@ func (h *Handler) ExpireSession(id string) (Session, bool) {
 // Reset puts the handler back in the state NewHandler returned it in,
 // then runs the seeds of WithSeed again: it removes every user, session
 // and token, pending fault, recorded request and rate-limit window, and
-// lets the clock follow WithClock's again. Generated session IDs,
-// tokens and request IDs start over, so that a seed makes the same
-// sessions as before. ConnectionCount and Close are not affected.
+// lets the clock run and follow WithClock's again. Generated session
+// IDs, tokens, fault IDs and request IDs start over, so that a seed
+// makes the same sessions as before. ConnectionCount and Close are not
+// affected.
 //
-// Resets run one at a time. A request that arrives during a reset may
-// find the server between its empty state and its seeded one.
+// A reset is a clean cut between the requests before it and those after
+// it. A request is recorded, and matched with a fault, either wholly
+// before the reset, in the log it empties, or wholly after it, once the
+// seeds have run. A request that arrived before the reset and is still
+// in flight changes nothing from then on: the latency of its fault ends,
+// and it is answered 503 SERVICE_UNAVAILABLE with the message
+// MessageReset; one whose fault was already resetting its connection or
+// cutting its answer goes on doing so. Resets run one at a time.
 func (h *Handler) Reset() {
-	h.resetMu.Lock()
-	defer h.resetMu.Unlock()
-	h.faults.Clear()
+	h.gate.Lock()
+	defer h.gate.Unlock()
+	h.faults.reset()
 	h.mu.Lock()
+	h.gen++
+	close(h.cut)
+	h.cut = make(chan struct{})
 	h.frozen = false
 	h.now = time.Time{}
+	h.offset = 0
 	h.users = make(map[string]*User)
 	h.sessions = make(map[string]*Session)
 	h.tokens = make(map[string]*Session)
@@ -89,6 +100,7 @@ func (h *Handler) Reset() {
 	h.seq = 0
 	h.reqSeq = 0
 	h.requests.clear()
+	h.logChangedLocked()
 	h.signing.reset()
 	h.mu.Unlock()
 	h.webhooks.reset()

@@ -24,6 +24,9 @@ type config struct {
 	seeds       []func(*Handler)
 	control     *ControlOptions
 	requestLog  int
+	// requestLogBytes bounds the request log in bytes; zero for none.
+	requestLogBytes int
+	showTokens      bool
 	// signedTokens is WithSignedTokens.
 	signedTokens bool
 
@@ -76,7 +79,8 @@ func WithRateLimit(rl RateLimit) Option {
 }
 
 // WithClock sets the function the handler reads the current time from.
-// The default is time.Now. SetNow and Advance take precedence over it.
+// The default is time.Now. A clock that runs (see Handler.Freeze) reads
+// it, moved on by Advance; a frozen one does not.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
 		if now != nil {

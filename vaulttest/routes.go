@@ -35,8 +35,10 @@ type route struct {
 
 // matchRoute matches the escaped path of r, so that an encoded '/' in a
 // session ID stays part of that one segment.
-func matchRoute(r *http.Request) route {
-	p := r.URL.EscapedPath()
+func matchRoute(r *http.Request) route { return matchPath(r.URL.EscapedPath()) }
+
+// matchPath matches the escaped path p.
+func matchPath(p string) route {
 	rest, ok := strings.CutPrefix(p, BasePath)
 	if !ok || (rest != "" && rest[0] != '/') {
 		return route{pattern: p}

@@ -1,6 +1,7 @@
 package vaulttest
 
 import (
+	"context"
 	"io"
 	"log"
 	"log/slog"
@@ -133,3 +134,19 @@ func (s *Server) SetNow(t time.Time) { s.h.SetNow(t) }
 
 // Advance moves the server's clock forward; see Handler.Advance.
 func (s *Server) Advance(d time.Duration) { s.h.Advance(d) }
+
+// Freeze stops the server's clock; see Handler.Freeze.
+func (s *Server) Freeze() { s.h.Freeze() }
+
+// Unfreeze lets the server's clock run again; see Handler.Unfreeze.
+func (s *Server) Unfreeze() { s.h.Unfreeze() }
+
+// FindRequests returns the recorded requests a filter matches; see
+// Handler.FindRequests.
+func (s *Server) FindRequests(f RequestFilter) ([]Request, error) { return s.h.FindRequests(f) }
+
+// WaitRequests waits for requests a filter matches; see
+// Handler.WaitRequests.
+func (s *Server) WaitRequests(ctx context.Context, f RequestFilter, n int) ([]Request, error) {
+	return s.h.WaitRequests(ctx, f, n)
+}

@@ -125,9 +125,19 @@ func TestClock(t *testing.T) {
 
 	srv.Advance(time.Hour)
 	assert.True(t, srv.Now().Equal(epoch.Add(time.Hour+time.Minute)))
-	now = epoch
-	assert.True(t, srv.Now().Equal(epoch.Add(time.Hour+time.Minute)), "Advance freezes the clock")
+	now = epoch.Add(2 * time.Minute)
+	assert.True(t, srv.Now().Equal(epoch.Add(time.Hour+2*time.Minute)), "the clock runs on, an hour ahead")
 
 	srv.SetNow(epoch)
-	assert.True(t, srv.Now().Equal(epoch))
+	now = epoch.Add(3 * time.Minute)
+	assert.True(t, srv.Now().Equal(epoch), "SetNow freezes the clock")
+	srv.Advance(time.Second)
+	assert.True(t, srv.Now().Equal(epoch.Add(time.Second)), "a frozen clock stays frozen as it moves")
+
+	srv.Unfreeze()
+	now = epoch.Add(4 * time.Minute)
+	assert.True(t, srv.Now().Equal(epoch.Add(time.Minute+time.Second)), "it runs again from where it stood")
+	srv.Freeze()
+	now = epoch.Add(time.Hour)
+	assert.True(t, srv.Now().Equal(epoch.Add(time.Minute+time.Second)), "Freeze stops it where it stands")
 }

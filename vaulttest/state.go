@@ -140,38 +140,6 @@ func (s *Session) response(current bool) vault.SessionResponse {
 	return r
 }
 
-// Now returns the server's current time.
-func (h *Handler) Now() time.Time {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.nowLocked()
-}
-
-func (h *Handler) nowLocked() time.Time {
-	if h.frozen {
-		return h.now
-	}
-	return h.cfg.clock()
-}
-
-// SetNow freezes the server's clock at t. Session expiry, timestamps and
-// rate-limit windows all follow the server's clock.
-func (h *Handler) SetNow(t time.Time) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.frozen = true
-	h.now = t.UTC()
-}
-
-// Advance moves the server's clock forward by d. If the clock is not
-// frozen yet, it is first frozen at the current time.
-func (h *Handler) Advance(d time.Duration) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.now = h.nowLocked().UTC().Add(d)
-	h.frozen = true
-}
-
 // AddUser adds u, or updates the tenant and the Admin role of the user
 // with the same ID.
 // It panics if u.ID is empty.

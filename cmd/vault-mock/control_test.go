@@ -46,7 +46,7 @@ func TestRunControl(t *testing.T) {
 
 	status, body := send(t, "GET", m.controlURL+"/faults", "", "")
 	require.Equal(t, http.StatusOK, status)
-	assert.JSONEq(t, `{"pending":1}`, body, "the flags' fault")
+	assert.Equal(t, 1, pending(t, body), "the flags' fault")
 
 	// The fault, then a logout-all that ends every session of the demo.
 	status, _ = send(t, "DELETE", m.baseURL+"/users/me/sessions", m.token, "")
@@ -79,7 +79,7 @@ func TestRunControl(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, status, "the minted session is gone")
 	status, body = send(t, "GET", m.controlURL+"/faults", "", "")
 	require.Equal(t, http.StatusOK, status)
-	assert.JSONEq(t, `{"pending":1}`, body)
+	assert.Equal(t, 1, pending(t, body))
 
 	status, body = send(t, "GET", m.controlURL+"/requests", "", "")
 	require.Equal(t, http.StatusOK, status)
@@ -128,6 +128,17 @@ func TestRunControlOfTheServerDialect(t *testing.T) {
 	status, body = send(t, "DELETE", m.baseURL+"/users/me/sessions", tok.Token, "")
 	assert.Equal(t, http.StatusBadRequest, status, "the server's logout-all needs a session: %s", body)
 	assert.Equal(t, 0, m.stop(t))
+}
+
+// pending returns the member pending of an answer of /faults.
+func pending(t *testing.T, body string) int {
+	t.Helper()
+	var v struct {
+		Pending *int `json:"pending"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &v), body)
+	require.NotNil(t, v.Pending, body)
+	return *v.Pending
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

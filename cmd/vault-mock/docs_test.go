@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 )
 
 // TestDocsShowWhatVaultMockAnswers makes the requests of docs/vault-mock.md
@@ -30,6 +31,7 @@ func TestDocsShowWhatVaultMockAnswers(t *testing.T) {
 	// The page starts vault-mock on port 4010.
 	printed := strings.ReplaceAll(strings.Join(m.lines, "\n"), u.Host, "127.0.0.1:4010")
 	shows("```\n" + printed + "\n```\n")
+	shows("VAULT_TOKEN: " + m.token + " ") // in the compose recipe
 
 	answers := func(steps ...func() string) string {
 		var out []string
@@ -75,6 +77,55 @@ func TestDocsShowWhatVaultMockAnswers(t *testing.T) {
 		control("GET", "/requests", ""),
 	))
 	assert.Equal(t, 0, m.stop(t))
+}
+
+// TestDocsDescribeTheControlAPI checks that docs/vault-mock.md documents
+// what api/control-openapi.yaml does: every route, every member of every
+// body and answer, the statuses, both meanings of sessionId, and how to
+// run vault-mock beside other services.
+func TestDocsDescribeTheControlAPI(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "vault-mock.md"))
+	require.NoError(t, err)
+	doc := string(b)
+	b, err = os.ReadFile(filepath.Join("..", "..", "api", "control-openapi.yaml"))
+	require.NoError(t, err)
+	var api struct {
+		Paths      map[string]map[string]any `yaml:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any `yaml:"properties"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	require.NoError(t, yaml.Unmarshal(b, &api))
+
+	for path, ops := range api.Paths {
+		for method := range ops {
+			if method == "parameters" {
+				continue
+			}
+			assert.Contains(t, doc, "| `"+strings.ToUpper(method)+" "+path+"` |", "the route table lists %s %s", method, path)
+		}
+	}
+	for name, schema := range api.Components.Schemas {
+		for member := range schema.Properties {
+			assert.Regexp(t, "`"+member+"`", doc, "the member %s of %s is documented", member, name)
+		}
+	}
+	for _, want := range []string{
+		"| `count` | integer | `1` |", // the defaults
+		"| `400` | `BAD_REQUEST` |",
+		"| `408` | `TIMEOUT` |",
+		"| `409` | `CONFLICT` |",
+		"| `413` | `PAYLOAD_TOO_LARGE` |",
+		"| `415` | `UNSUPPORTED_MEDIA_TYPE` |",
+		"| `431` | |",
+		"`sessionId` has two meanings",
+		"-addr 0.0.0.0:4010 -control-remote",
+		"VAULT_CONTROL_URL: http://vault-mock:4010/__vault",
+	} {
+		assert.Contains(t, doc, want)
+	}
 }
 
 // TestDocsStateTheControlBodyLimit sends vault-mock control bodies at and

@@ -32,10 +32,12 @@ type options struct {
 	rateWindow  time.Duration
 	dialect     vaulttest.Dialect
 
-	control       bool
-	controlRemote bool
-	requestLog    int
-	signedTokens  bool
+	control         bool
+	controlRemote   bool
+	requestLog      int
+	requestLogBytes byteSize
+	showTokens      bool
+	signedTokens    bool
 
 	// webhookURLs and webhookSecrets are the -webhook-url and
 	// -webhook-secret flags, paired in order.
@@ -51,6 +53,7 @@ type options struct {
 const (
 	defaultAdmin           = "usr_admin"
 	defaultRequestLog      = 1000
+	defaultRequestLogBytes = 8 << 20
 	defaultIdleTimeout     = time.Minute
 	defaultWriteTimeout    = time.Minute
 	defaultShutdownTimeout = 2 * time.Second
@@ -68,12 +71,13 @@ var failModes = map[string]vaulttest.FaultAction{
 
 // faultFlags names the flag that sets each field of a vaulttest.Fault.
 var faultFlags = map[string]string{
-	"Route":     "-fail-route",
-	"SessionID": "-fail-session",
-	"Status":    "-fail-status",
-	"Count":     "-fail-count",
-	"Action":    "-fail-mode",
-	"Latency":   "-latency",
+	"Route":      "-fail-route",
+	"SessionID":  "-fail-session",
+	"Status":     "-fail-status",
+	"Count":      "-fail-count",
+	"Action":     "-fail-mode",
+	"Latency":    "-latency",
+	"RetryAfter": "-retry-after",
 }
 
 // parseFlags parses args. For -h it prints the usage on stderr and
@@ -93,7 +97,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		"apply-reset and apply-cut-body make the request's change, then reset before the answer or in its body")
 	fs.IntVar(&o.failCount, "fail-count", 1, "number of requests to fail; -1 fails all of them")
 	fs.StringVar(&o.failRoute, "fail-route", "", "fail only requests to this `route`, such as \"DELETE /users/me/sessions/{sessionId}\"")
-	fs.StringVar(&o.failSession, "fail-session", "", "fail only the revocation of the session with this `ID`")
+	fs.StringVar(&o.failSession, "fail-session", "", "fail only the revocation of the session with this `ID`, by its user or an administrator;\n"+
+		"with -fail-route \"GET /admin/users/{userId}/sessions/{sessionId}\", only an administrator's read of it")
 	fs.StringVar(&o.retryAfter, "retry-after", "", "Retry-After `value` of failed requests: seconds or an HTTP date")
 	fs.DurationVar(&o.latency, "latency", 0, "delay every response by this `duration`")
 	fs.IntVar(&o.rateLimit, "rate-limit", 0, "enforce a limit of `N` requests per token and window (default: advertise 100 per minute only)")
@@ -104,6 +109,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.signedTokens, "signed-tokens", false, "make session tokens JWTs signed as the Vault server signs its access tokens, valid 15 minutes,\n"+
 		"with the key set at "+vaulttest.JWKSPath+" (printed as VAULT_JWKS_URL)")
 	fs.IntVar(&o.requestLog, "request-log", defaultRequestLog, "keep the last `N` requests in the log that the control API reads")
+	o.requestLogBytes = defaultRequestLogBytes
+	fs.Var(&o.requestLogBytes, "request-log-bytes", "keep no more requests in the log than fit in this `size`, such as 8MiB, 512KiB or a number of bytes")
+	fs.BoolVar(&o.showTokens, "show-tokens", false, "show tokens in the request log and on standard error as requests sent them, instead of [REDACTED]")
 	fs.Func("webhook-url", "send session.created and session.revoked to this `URL`; repeat it for more endpoints, each with its -webhook-secret", func(v string) error {
 		o.webhookURLs = append(o.webhookURLs, v)
 		return nil
@@ -136,8 +144,6 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, fmt.Errorf("-sessions must be between 1 and %d", vaulttest.MaxDemoSessions)
 	case o.failMode != "" && failModes[o.failMode] == vaulttest.Respond:
 		return options{}, fmt.Errorf("unknown -fail-mode %q; the modes are %s", o.failMode, modeList())
-	case o.failCount < -1 || o.failCount == 0:
-		return options{}, errors.New("-fail-count must be positive or -1")
 	case o.latency < 0:
 		return options{}, errors.New("-latency must not be negative")
 	case o.rateLimit < 0:
@@ -152,19 +158,22 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, fmt.Errorf("-admin %q is the demo user; the administrator is a user of its own", o.admin)
 	case o.requestLog < 1:
 		return options{}, errors.New("-request-log must be positive")
+	case o.requestLogBytes < minRequestLogBytes:
+		return options{}, fmt.Errorf("-request-log-bytes must be at least %s", byteSize(minRequestLogBytes))
 	case o.idleTimeout <= 0:
 		return options{}, errors.New("-idle-timeout must be positive")
 	case o.writeTimeout < 0:
 		return options{}, errors.New("-write-timeout must not be negative")
 	case o.shutdownTimeout < 0:
 		return options{}, errors.New("-shutdown-timeout must not be negative")
-	case o.writeTimeout > 0 && o.latency >= o.writeTimeout:
-		return options{}, fmt.Errorf("-latency %s is not shorter than -write-timeout %s: no response would be sent", o.latency, o.writeTimeout)
 	case o.controlRemote && !o.control:
 		return options{}, errors.New("-control-remote needs the control API, which -control=false turns off")
 	}
-	if err := o.failure().Validate(); err != nil {
-		return options{}, flagError(err, o.failMode)
+	// The faults of the flags follow the control API's rules.
+	for _, f := range []vaulttest.Fault{o.failure(), {Latency: o.latency, Count: vaulttest.Unlimited}} {
+		if err := f.ValidateInput(o.writeTimeout); err != nil {
+			return options{}, flagError(err, o)
+		}
 	}
 	if err := o.checkWebhooks(); err != nil {
 		return options{}, err
@@ -195,9 +204,10 @@ func modeList() string {
 	return strings.Join(names, ", ")
 }
 
-// flagError restates an error of vaulttest.Fault.Validate in terms of
-// the flags; mode is the -fail-mode, which decides the valid statuses.
-func flagError(err error, mode string) error {
+// flagError restates an error of vaulttest.Fault.ValidateInput in terms
+// of the flags of o.
+func flagError(err error, o options) error {
+	mode := o.failMode
 	var fe *vaulttest.FaultError
 	if !errors.As(err, &fe) {
 		return err
@@ -209,6 +219,9 @@ func flagError(err error, mode string) error {
 	msg := fmt.Sprintf("%s %s", name, fe.Value)
 	if fe.Field == "Status" && mode != "" {
 		msg += " with -fail-mode " + mode
+	}
+	if fe.Field == "Latency" && o.writeTimeout > 0 && o.latency >= o.writeTimeout {
+		return fmt.Errorf("-latency %s is not shorter than -write-timeout %s: no response would be sent", o.latency, o.writeTimeout)
 	}
 	msg += ": " + fe.Reason
 	if fe.Route != "" {
@@ -282,13 +295,17 @@ func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Optio
 	opts := []vaulttest.Option{
 		vaulttest.WithDialect(o.dialect),
 		vaulttest.WithRequestLog(o.requestLog),
+		vaulttest.WithRequestLogBytes(int(o.requestLogBytes)),
 		vaulttest.WithSeed(seed),
+	}
+	if o.showTokens {
+		opts = append(opts, vaulttest.WithShowTokens())
 	}
 	if o.signedTokens {
 		opts = append(opts, vaulttest.WithSignedTokens())
 	}
 	if o.control {
-		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote}))
+		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote, WriteTimeout: o.writeTimeout}))
 	}
 	for _, w := range o.webhooks() {
 		opts = append(opts, vaulttest.WithWebhook(w.URL, w.Secret))

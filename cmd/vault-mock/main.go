@@ -31,7 +31,7 @@ func main() {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go watchSignals(sigs, cancel, os.Stderr, os.Exit)
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(runProcess(ctx, os.Args[1:], os.Stdout, os.Stderr, limitMemory))
 }
 
 // watchSignals cancels the run at the first signal and ends the process

@@ -26,6 +26,12 @@ const (
 // exit code: 0 after a shutdown, 1 when serving fails and 2 for bad
 // flags.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runProcess(ctx, args, stdout, stderr, nil)
+}
+
+// runProcess is run, calling tune, if not nil, with the flags before it
+// serves: main sets the process's memory limit with it.
+func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer, tune func(options)) int {
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -33,6 +39,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "vault-mock: %v\n", err)
 		return 2
+	}
+	if tune != nil {
+		tune(o)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	h, demo, admin := newHandler(o, logger)
@@ -122,7 +131,7 @@ const maxHeaderBytes = 64 << 10
 // go quiet do not pile up connections over a long run.
 func newServer(o options, h *vaulttest.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           h,
+		Handler:           &releaser{h: h},
 		ConnState:         h.ConnState,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,

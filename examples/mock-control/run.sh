@@ -13,7 +13,7 @@
 #	examples/mock-control/run.sh
 #
 # The script prints one line per check and exits 1 at the first that
-# fails. It starts and ends with a reset, so it can run again and again
+# fails. test_control.py beside it is a suite of the same kind in Python. It starts and ends with a reset, so it can run again and again
 # against the same vault-mock.
 set -euo pipefail
 

@@ -1,0 +1,130 @@
+package vaulttest
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ValidateInput reports why f, read from outside a Go test, cannot be
+// queued on a server that cuts a response not written within
+// writeTimeout (zero for none), as a *FaultError, or returns nil. The
+// control API of WithControlAPI and cmd/vault-mock's -fail flags check
+// faults with it, so that both refuse the same faults for the same
+// reasons. Besides the rules of Validate it refuses:
+//
+//   - a Count of zero, which Faults.Add takes for one: an input that
+//     says zero is a mistake;
+//   - a Latency at or beyond writeTimeout: the server would cut the
+//     answer, and the client see a dropped connection.
+func (f Fault) ValidateInput(writeTimeout time.Duration) error {
+	if f.Count == 0 {
+		return &FaultError{Field: "Count", Value: "0",
+			Reason: "must be at least 1, or -1 for every matching request"}
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if writeTimeout > 0 && f.Latency >= writeTimeout {
+		return &FaultError{Field: "Latency", Value: f.Latency.String(),
+			Reason: fmt.Sprintf("is not shorter than the server's write timeout of %s: no answer would be sent", writeTimeout)}
+	}
+	return nil
+}
+
+// checkAnswer returns why the headers and body of f cannot be sent, as
+// a *FaultError, or nil.
+func (f Fault) checkAnswer() error {
+	if f.RetryAfter != "" {
+		if reason := checkRetryAfter(f.RetryAfter); reason != "" {
+			return &FaultError{Field: "RetryAfter", Value: strconv.Quote(f.RetryAfter), Reason: reason}
+		}
+	}
+	for name, values := range f.Header {
+		if reason := checkHeader(name, values); reason != "" {
+			return &FaultError{Field: "Header", Value: strconv.Quote(name), Reason: reason}
+		}
+	}
+	if f.Body != nil {
+		switch {
+		case f.Action == Respond && f.Status == 0:
+			return &FaultError{Field: "Body", Value: quoteShort(f.Body),
+				Reason: "Respond without a Status serves the request as usual, with its own body; set a Status"}
+		case f.Action != Respond && f.Action != ProxyHTML && f.Action != HTMLBody:
+			return &FaultError{Field: "Body", Value: quoteShort(f.Body),
+				Reason: f.Action.String() + " sends the body the request would have had, or none; only Respond, ProxyHTML and HTMLBody take a Body"}
+		}
+	}
+	return nil
+}
+
+// checkRetryAfter returns why v is not a Retry-After value, or "".
+func checkRetryAfter(v string) string {
+	if strings.Trim(v, "0123456789") == "" && len(v) <= 10 {
+		return ""
+	}
+	if _, err := http.ParseTime(v); err == nil {
+		return ""
+	}
+	return `must be a number of seconds, such as "120", or an HTTP date, such as "Fri, 14 Mar 2025 09:00:00 GMT"`
+}
+
+// framingHeaders are the headers the handler sets from the answer it
+// writes; a fault's value would be replaced or would break the framing.
+var framingHeaders = []string{"Content-Length", "Transfer-Encoding"}
+
+// checkHeader returns why a fault cannot send the header name with
+// values, or "".
+func checkHeader(name string, values []string) string {
+	if !isToken(name) {
+		return "is not a header name: a name is letters, digits and !#$%&'*+-.^_`|~"
+	}
+	canonical := http.CanonicalHeaderKey(name)
+	for _, h := range framingHeaders {
+		if canonical == h {
+			return "is set by the server from the answer it sends"
+		}
+	}
+	if canonical == "Retry-After" {
+		for _, v := range values {
+			if reason := checkRetryAfter(v); reason != "" {
+				return "value " + strconv.Quote(v) + " " + reason
+			}
+		}
+	}
+	for _, v := range values {
+		for _, r := range v {
+			if r != '\t' && (r < ' ' || r == 0x7f) {
+				return fmt.Sprintf("value %q holds a control character; a header value cannot", v)
+			}
+		}
+	}
+	return ""
+}
+
+// isToken reports whether s is a token of RFC 9110, as a header name is.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("!#$%&'*+-.^_`|~", r):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// quoteShort quotes the start of b, for an error message.
+func quoteShort(b []byte) string {
+	const most = 40
+	if len(b) > most {
+		return strconv.Quote(string(b[:most]) + "...")
+	}
+	return strconv.Quote(string(b))
+}
