@@ -188,6 +188,39 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the underlying decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
+// ArgumentError is the error of an ID refused before anything is sent,
+// because it is not one path segment of its own: empty or blank, "." or
+// "..", or holding a slash, backslash or control character. It matches
+// ErrInvalidArgument, and tells a caller with several IDs which one was
+// refused:
+//
+//	var ae *vault.ArgumentError
+//	if errors.As(err, &ae) && ae.Argument == "user ID" { ... }
+//
+// IDs are no credentials: ArgumentError is safe to log.
+type ArgumentError struct {
+	// Argument names the refused argument as the methods' documentation
+	// does: "user ID" or "session ID".
+	Argument string
+	// Value is the refused value.
+	Value string
+	// Reason says what is wrong with it, such as "contains a path
+	// separator".
+	Reason string
+}
+
+// Error names the argument, quotes its value unless it is blank, and
+// gives the reason.
+func (e *ArgumentError) Error() string {
+	if strings.TrimSpace(e.Value) == "" {
+		return fmt.Sprintf("%v: %s %s", ErrInvalidArgument, e.Argument, e.Reason)
+	}
+	return fmt.Sprintf("%v: %s %q %s", ErrInvalidArgument, e.Argument, e.Value, e.Reason)
+}
+
+// Unwrap returns ErrInvalidArgument.
+func (e *ArgumentError) Unwrap() error { return ErrInvalidArgument }
+
 // opError names the operation in front of an error that is not an
 // *APIError or *DecodeError (which carry the operation themselves).
 type opError struct {

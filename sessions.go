@@ -129,19 +129,22 @@ func revokePath(sessionID string) (string, error) {
 }
 
 // checkPathID refuses an ID, named what in the error, that is not one
-// path segment of its own: empty or blank, "." or "..", or holding a
-// slash, backslash or control character. Escaped, any other ID names
-// nothing but itself.
+// path segment of its own, with an *ArgumentError: empty or blank, "." or
+// "..", or holding a slash, backslash or control character. Escaped, any
+// other ID names nothing but itself.
 func checkPathID(what, id string) error {
+	reason := ""
 	switch {
 	case strings.TrimSpace(id) == "":
-		return fmt.Errorf("%w: %s is empty", ErrInvalidArgument, what)
+		reason = "is empty"
 	case id == "." || id == "..":
-		return fmt.Errorf("%w: %s %q is a path segment of its own", ErrInvalidArgument, what, id)
+		reason = "is a path segment of its own"
 	case strings.ContainsAny(id, `/\`):
-		return fmt.Errorf("%w: %s %q contains a path separator", ErrInvalidArgument, what, id)
+		reason = "contains a path separator"
 	case strings.IndexFunc(id, unicode.IsControl) >= 0:
-		return fmt.Errorf("%w: %s %q contains a control character", ErrInvalidArgument, what, id)
+		reason = "contains a control character"
+	default:
+		return nil
 	}
-	return nil
+	return &ArgumentError{Argument: what, Value: id, Reason: reason}
 }

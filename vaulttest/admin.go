@@ -111,15 +111,6 @@ func (h *Handler) adminLocked(r *http.Request, who caller, rt route, now time.Ti
 	}
 }
 
-// sameTenant reports whether two users are in the same tenant: the same
-// TenantID or, both without one, the same TenantSlug.
-func sameTenant(a, b *User) bool {
-	if a.TenantID != "" || b.TenantID != "" {
-		return a.TenantID == b.TenantID
-	}
-	return a.TenantSlug == b.TenantSlug
-}
-
 // adminList is the admin routes' list in either dialect: an object, as
 // both the spec and the server send it, with the user's active sessions
 // counted and the limit of WithMaxSessions.

@@ -170,7 +170,8 @@ func (h *Handler) serveControl(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		_ = stream(w)
 	} else {
-		writeResult(w, result{status: status, body: body})
+		// Verbatim, so that a delivery's data is the body that was signed.
+		writeResult(w, result{status: status, body: body, verbatim: true})
 	}
 	if h.cfg.logger != nil {
 		h.cfg.logger.LogAttrs(r.Context(), slog.LevelInfo, "control",

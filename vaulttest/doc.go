@@ -79,9 +79,10 @@
 //
 //	srv.Faults().Add(vaulttest.Fault{Route: vaulttest.RouteRevokeSession, Status: 503, Count: 2})
 //
-// A fault selects requests by route, by session ([Fault.SessionID]), by
-// bearer token or by user, and [ApplyThenReset] and [ApplyThenCutBody]
-// make a request's change and then lose its answer, as a network can:
+// A fault selects requests by route, by the revocation of one session
+// ([Fault.SessionID]), by bearer token or by user, and [ApplyThenReset]
+// and [ApplyThenCutBody] make a request's change and then lose its
+// answer, as a network can:
 //
 //	srv.Faults().Add(vaulttest.Fault{SessionID: devices[1].ID, Action: vaulttest.ApplyThenReset})
 //

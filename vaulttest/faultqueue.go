@@ -2,6 +2,7 @@ package vaulttest
 
 import (
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -178,12 +179,23 @@ func (p *pendingFault) matches(t target) bool {
 	switch {
 	case p.sel.method != "" && p.sel.method != t.method,
 		p.sel.pattern != "" && (!t.rt.found || p.sel.pattern != t.rt.pattern),
-		f.SessionID != "" && (!t.rt.found || !hasSessionID(t.rt.pattern) || t.rt.sessionID != f.SessionID),
+		f.SessionID != "" && !p.selectsSession(t),
 		f.Token != "" && f.Token != t.token,
 		f.UserID != "" && f.UserID != t.userID:
 		return false
 	}
 	return true
+}
+
+// selectsSession reports whether t is a request the fault's SessionID
+// selects: one that names the session and revokes it, or reads it when
+// the fault's Route has the method GET.
+func (p *pendingFault) selectsSession(t target) bool {
+	method := http.MethodDelete
+	if p.sel.method == http.MethodGet {
+		method = http.MethodGet
+	}
+	return t.method == method && t.rt.found && hasSessionID(t.rt.pattern) && t.rt.sessionID == p.f.SessionID
 }
 
 // take consumes one answer of the first fault matching a request, and

@@ -125,10 +125,14 @@ type Fault struct {
 	// Empty matches every route, including paths the API does not serve.
 	// Validate refuses any other value.
 	Route string
-	// SessionID selects the requests that name the session with this
-	// ID: to "/users/me/sessions/{sessionId}" or
+	// SessionID selects the revocations of the session with this ID:
+	// the requests DELETE "/users/me/sessions/{sessionId}" and DELETE
 	// "/admin/users/{userId}/sessions/{sessionId}" whose {sessionId} is
-	// this ID. The session does not have to exist.
+	// this ID, whoever sends them. An administrator's read of the
+	// session, GET "/admin/users/{userId}/sessions/{sessionId}", is no
+	// revocation: SessionID selects it only with a Route whose method is
+	// GET, RouteGetUserSession, and then selects only it. The session
+	// does not have to exist.
 	SessionID string
 	// Token selects the requests whose bearer token is this token.
 	Token string

@@ -95,7 +95,7 @@ func (h *Handler) Faults() *Faults { return h.faults }
 // Close ends the latency of every fault still waiting, so that a server
 // shutting down does not wait for it, and stops delivering webhooks: the
 // deliveries still pending fail, and Close waits for the goroutines that
-// sent them. The handler keeps answering requests, without latency and
+// sent them, those of endpoints removed before included. The handler keeps answering requests, without latency and
 // without webhooks, after Close.
 func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })

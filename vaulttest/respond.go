@@ -1,6 +1,7 @@
 package vaulttest
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -30,6 +31,10 @@ type result struct {
 	// apply makes the state change of the request; nil if it has none.
 	// It runs with h.mu held, only when the result is really sent.
 	apply func()
+	// verbatim writes <, >, & and U+2028/U+2029 as they are rather than
+	// as \u escapes, so that JSON the body holds as json.RawMessage, such
+	// as a webhook delivery's signed body, is sent byte for byte.
+	verbatim bool
 }
 
 func errorResult(status int, code, message string) result {
@@ -71,6 +76,15 @@ func codeForStatus(status int) string {
 func (res result) encode() []byte {
 	if res.body == nil {
 		return nil
+	}
+	if res.verbatim {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res.body); err != nil {
+			panic("vaulttest: encoding response: " + err.Error())
+		}
+		return buf.Bytes() // Encode ends it with a newline
 	}
 	b, err := json.Marshal(res.body)
 	if err != nil {

@@ -101,30 +101,6 @@ func (h *Handler) authenticateLocked(r *http.Request, now time.Time) (caller, re
 	return who, result{}, true
 }
 
-// inTenant reports whether the tenant headers of a request name the
-// tenant of u, or u has none: at least one of X-Tenant-ID and
-// X-Tenant-Slug names it, and neither names another tenant.
-func (u *User) inTenant(header http.Header) bool {
-	if u == nil || (u.TenantID == "" && u.TenantSlug == "") {
-		return true
-	}
-	named := false
-	for _, hdr := range [...]struct{ name, want string }{
-		{"X-Tenant-ID", u.TenantID},
-		{"X-Tenant-Slug", u.TenantSlug},
-	} {
-		got, sent := header[http.CanonicalHeaderKey(hdr.name)]
-		if !sent {
-			continue
-		}
-		if hdr.want == "" || len(got) != 1 || got[0] != hdr.want {
-			return false
-		}
-		named = true
-	}
-	return named
-}
-
 // callerLocked returns the caller of token, if the token is known and its
 // session, if it has one, is active.
 func (h *Handler) callerLocked(token string, now time.Time) (caller, bool) {
@@ -227,7 +203,7 @@ func (h *Handler) revokeLocked(who caller, id string, now time.Time) result {
 		// The server looks the session up within the caller's tenant, and
 		// then tells another user's session apart.
 		switch {
-		case !ok || h.tenantLocked(s.UserID) != h.tenantLocked(who.userID):
+		case !ok || !h.sameTenantLocked(s.UserID, who.userID):
 			return errorResult(http.StatusNotFound, CodeNotFound, serverMessageNotFound)
 		case s.UserID != who.userID:
 			return errorResult(http.StatusForbidden, CodeForbidden, serverMessageForbidden)
@@ -247,14 +223,6 @@ func (h *Handler) revokeLocked(who caller, id string, now time.Time) result {
 			h.sessionRevokedLocked(s.UserID, s.ID, webhook.ScopeSession, ReasonUserRevoked, now)
 		},
 	}
-}
-
-// tenantLocked returns the tenant of a user, empty for none.
-func (h *Handler) tenantLocked(userID string) string {
-	if u := h.users[userID]; u != nil {
-		return u.TenantID
-	}
-	return ""
 }
 
 func revoke(s *Session, now time.Time) {

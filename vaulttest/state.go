@@ -8,6 +8,7 @@ import (
 	"time"
 
 	vault "github.com/vault-dev/vault-go"
+	"github.com/vault-dev/vault-go/webhook"
 )
 
 // DefaultSessionTTL is the lifetime of a seeded session whose ExpiresAt
@@ -44,7 +45,9 @@ type User struct {
 // SessionSeed describes a session to add with AddSession. Zero fields get
 // defaults.
 type SessionSeed struct {
-	// ID is the session ID. Empty means a generated one.
+	// ID is the session ID. Empty means a generated one. "all" and
+	// "all_except_current" are refused: webhooks name bulk revocations
+	// with them.
 	ID string
 	// Token is the bearer token of the session. Empty means a generated
 	// one.
@@ -165,8 +168,11 @@ func (h *Handler) addUser(u User) error {
 // user without a tenant if it does not exist yet, and returns the
 // session with its ID and token. With a zero seed it mints a new
 // session, with a new token, as a sign-in does, and the webhooks get
-// session.created. It panics if userID is empty or if the seed's ID or
-// token is already in use.
+// session.created. It panics if userID is empty, if the seed's ID or
+// token is already in use, or if the seed's ID is "all" or
+// "all_except_current", which the Vault server never gives a session and
+// a session.revoked webhook uses for every session of a user (see
+// webhook.IsScopeName).
 func (h *Handler) AddSession(userID string, seed SessionSeed) Session {
 	s, err := h.addSession(userID, seed)
 	if err != nil {
@@ -181,6 +187,9 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if webhook.IsScopeName(seed.ID) {
+		return Session{}, fmt.Errorf("%w: session ID %q is reserved: a session.revoked webhook names every session of a user with it", errInvalid, seed.ID)
+	}
 	if seed.ID != "" {
 		if _, dup := h.sessions[seed.ID]; dup {
 			return Session{}, fmt.Errorf("%w: session ID %q is already in use", errConflict, seed.ID)

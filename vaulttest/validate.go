@@ -51,7 +51,8 @@ func (e *FaultError) Error() string {
 //   - a Status the action cannot send (see each action);
 //   - a SessionID with a Route that names no session by ID: only
 //     RouteRevokeSession, RouteGetUserSession and RouteRevokeUserSession
-//     do;
+//     do, and the error's Route is the nearest that does: on the admin
+//     paths, the route of one user's session with the same method;
 //   - a RetryAfter, or a Retry-After in Header, that is neither a number
 //     of seconds nor an HTTP date;
 //   - a Header name that is not a token, a value with a control
@@ -83,9 +84,20 @@ func (f Fault) Validate() error {
 	if f.SessionID != "" && sel.pattern != "" && !hasSessionID(sel.pattern) {
 		return &FaultError{Field: "SessionID", Value: strconv.Quote(f.SessionID),
 			Reason: fmt.Sprintf("selects the requests naming one session, which the route %q never matches", f.Route),
-			Route:  RouteRevokeSession, SessionID: f.SessionID}
+			Route:  sel.sessionRoute(), SessionID: f.SessionID}
 	}
 	return f.checkAnswer()
+}
+
+// sessionRoute returns the route nearest to sel that names one session:
+// on the admin paths the route of one user's session, with sel's method,
+// since an administrator's requests never take the user's own routes;
+// elsewhere RouteRevokeSession, the only user's route that names one.
+func (sel selector) sessionRoute() string {
+	if sel.pattern == patternUserSessions {
+		return strings.TrimSpace(sel.method + " " + patternUserSession)
+	}
+	return RouteRevokeSession
 }
 
 // checkStatus returns why status cannot go with the action, or "".

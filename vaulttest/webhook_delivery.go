@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -39,7 +40,8 @@ type webhooks struct {
 	closed    bool
 	seq       int // of endpoint IDs
 	endpoints []*endpoint
-	twice     int // events still to deliver twice
+	removed   []*endpoint // stopped, their goroutines perhaps still running
+	twice     int         // events still to deliver twice
 	log       []*delivery
 	finished  int           // deliveries finished since the last reset
 	changed   chan struct{} // closed and replaced when one finishes
@@ -73,21 +75,32 @@ func newWebhooks(cfg config) (*webhooks, error) {
 			return nil, fmt.Errorf("WithWebhook: %w", err)
 		}
 	}
-	wh := &webhooks{opts: opts, logger: cfg.logger, client: opts.Client, configured: cfg.webhooks, changed: make(chan struct{})}
-	if wh.client == nil {
+	wh := &webhooks{opts: opts, logger: cfg.logger, configured: cfg.webhooks, changed: make(chan struct{})}
+	if opts.Client != nil {
+		// A copy, so that the caller's Client is left as it is, that
+		// follows no redirect either: a receiver that redirects fails
+		// here as it does against the Vault server.
+		c := *opts.Client
+		c.CheckRedirect = noRedirect
+		wh.client = &c
+	} else {
 		transport := http.DefaultTransport.(*http.Transport).Clone()
 		transport.Proxy = nil // a test's endpoints are its own, never behind the environment's proxy
 		wh.client = &http.Client{
 			Transport: transport,
 			// Like the Vault server, which follows no redirect, so that an
 			// endpoint cannot send a delivery elsewhere.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+			CheckRedirect: noRedirect,
 		}
 		wh.ownClient = true
 	}
 	wh.addConfigured()
 	return wh, nil
 }
+
+// noRedirect makes a Client answer with a redirect itself, as the Vault
+// server's delivery does: the attempt gets the 3xx, not 2xx, and fails.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (wh *webhooks) addConfigured() {
 	for _, w := range wh.configured {
@@ -127,10 +140,33 @@ func (wh *webhooks) remove(id string) bool {
 		if ep.ID == id {
 			wh.endpoints = append(wh.endpoints[:i], wh.endpoints[i+1:]...)
 			wh.stopLocked(ep, "the webhook was removed")
+			wh.removed = append(slices.DeleteFunc(wh.removed, ended), ep)
 			return true
 		}
 	}
 	return false
+}
+
+// ended reports whether ep's goroutine has returned.
+func ended(ep *endpoint) bool {
+	select {
+	case <-ep.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// takeAllLocked stops every endpoint and returns them with the removed
+// ones, for the caller to wait for, outside the lock, once it has let go
+// of wh.mu.
+func (wh *webhooks) takeAllLocked(why string) []*endpoint {
+	eps := slices.Concat(wh.endpoints, wh.removed)
+	for _, ep := range wh.endpoints {
+		wh.stopLocked(ep, why)
+	}
+	wh.endpoints, wh.removed = nil, nil
+	return eps
 }
 
 // stopLocked ends ep's goroutine and fails the deliveries of its queue;
@@ -150,11 +186,23 @@ func (wh *webhooks) deliverNextTwice(n int) {
 }
 
 // emit queues an event for every endpoint. It is called with the
-// Handler's lock held, in the order the changes were made.
+// Handler's lock held, in the order the changes were made. An event
+// over webhook.MaxBodyBytes is not sent, as the Vault server refuses to
+// create its deliveries: every receiver would refuse it with 413.
 func (wh *webhooks) emit(typ string, data []byte) {
 	wh.mu.Lock()
 	defer wh.mu.Unlock()
 	if wh.closed || len(wh.endpoints) == 0 {
+		return
+	}
+	if len(data) > webhook.MaxBodyBytes {
+		if wh.logger != nil {
+			wh.logger.LogAttrs(context.Background(), slog.LevelWarn, "webhook not sent: its payload is over the server's limit",
+				slog.String("type", typ),
+				slog.Int("bytes", len(data)),
+				slog.Int("limit", webhook.MaxBodyBytes),
+			)
+		}
 		return
 	}
 	twice := wh.twice > 0
@@ -317,11 +365,7 @@ func (wh *webhooks) post(ctx context.Context, url string, header http.Header, bo
 // log and adds the endpoints of WithWebhook again.
 func (wh *webhooks) reset() {
 	wh.mu.Lock()
-	eps := wh.endpoints
-	wh.endpoints = nil
-	for _, ep := range eps {
-		wh.stopLocked(ep, "the server was reset")
-	}
+	eps := wh.takeAllLocked("the server was reset")
 	wh.mu.Unlock()
 	for _, ep := range eps {
 		<-ep.done
@@ -340,11 +384,7 @@ func (wh *webhooks) close() {
 		return
 	}
 	wh.closed = true
-	eps := wh.endpoints
-	wh.endpoints = nil
-	for _, ep := range eps {
-		wh.stopLocked(ep, "the server was closed")
-	}
+	eps := wh.takeAllLocked("the server was closed")
 	close(wh.changed) // wakes the waiters, who find it closed
 	wh.changed = make(chan struct{})
 	wh.mu.Unlock()

@@ -13,7 +13,11 @@ import (
 
 // Webhook is an endpoint the server sends its session events to, as the
 // Vault server does: session.created for every session added,
-// session.revoked for every revocation.
+// session.revoked for every revocation. Like the Vault server, which
+// refuses to create a delivery over 1 MiB, the server sends no event
+// whose payload is over webhook.MaxBodyBytes (a session seeded with a
+// user agent that long, say): it is left out of the delivery log and, with
+// WithLogger, logged at level Warn.
 type Webhook struct {
 	// ID identifies the endpoint, such as "wh_1"; AddWebhook sets it.
 	ID string
@@ -53,9 +57,11 @@ type WebhookOptions struct {
 	// answer. 0 means DefaultWebhookTimeout.
 	Timeout time.Duration
 	// Client sends the deliveries; nil means a client of the server's
-	// own that uses no proxy and follows no redirect. Set it to reach an
-	// https endpoint with a certificate of a test's own, such as
-	// httptest.NewTLSServer's Client.
+	// own that uses no proxy. Set it to reach an https endpoint with a
+	// certificate of a test's own, such as httptest.NewTLSServer's
+	// Client. Either way no redirect is followed, as by the Vault server:
+	// the server sends with a copy of Client whose CheckRedirect answers
+	// the redirect itself, so that the attempt fails.
 	Client *http.Client
 }
 
@@ -163,7 +169,9 @@ func (h *Handler) AddWebhook(w Webhook) (Webhook, error) {
 func (h *Handler) Webhooks() []Webhook { return h.webhooks.list() }
 
 // RemoveWebhook removes the endpoint with the given ID and reports
-// whether there was one. Its deliveries still pending fail.
+// whether there was one. Its deliveries still pending fail, the one in
+// flight is cut; RemoveWebhook does not wait for that, but Close and
+// Reset do.
 func (h *Handler) RemoveWebhook(id string) bool { return h.webhooks.remove(id) }
 
 // DeliverNextTwice makes each of the next n events arrive twice at every

@@ -25,6 +25,10 @@
 //		return store.DropSessions(ctx, r.UserID, r.SessionID, r.Scope)
 //	}, os.Getenv("VAULT_WEBHOOK_SECRET")))
 //
+// Mount it on an http.Server whose ReadTimeout and ReadHeaderTimeout
+// bound how long a slow client may take to send a delivery, as the
+// example of NewHandler shows.
+//
 // [Sign] builds the headers of a signed delivery, for a service's own
 // tests; package vaulttest and vault-mock send webhooks signed with it.
 package webhook

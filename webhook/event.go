@@ -29,18 +29,26 @@ var ErrUnexpectedType = errors.New("webhook: unexpected event type")
 // Event is a delivery whose signature was verified by [Parse].
 type Event struct {
 	// ID is the delivery's ID, from X-Webhook-ID. A delivery sent again
-	// after a failure keeps its ID: deduplicate on it.
+	// after a failure keeps its ID and its body. The ID is signed in the
+	// ID form only: in the timestamp form anyone replaying a delivery
+	// within the tolerance can change it, so deduplicate on the ID and
+	// the body together, as [Handler] does.
 	ID string
 	// Type is the event's type, from X-Webhook-Event, such as
-	// [TypeSessionRevoked].
+	// [TypeSessionRevoked]. No form signs it; [Event.SessionCreated] and
+	// [Event.SessionRevoked] refuse a body without the members of their
+	// type.
 	Type string
 	// Timestamp is when the delivery was sent, from X-Webhook-Timestamp
-	// (Unix seconds). It is the zero time when a delivery signed over its
-	// ID carries no valid timestamp.
+	// (Unix seconds). In the timestamp form it is signed and within the
+	// tolerance of now. In the ID form it is not signed and not checked:
+	// it says what the sender claims, and it is the zero time when the
+	// header is absent or not Unix seconds.
 	Timestamp time.Time
 	// Attempt is the value of X-Webhook-Attempt, which the server sends
 	// on deliveries made again after a failure; 0 when the header is
-	// absent or not a whole number.
+	// absent or not a whole number. No form signs it: use it for logs
+	// and metrics, not for decisions.
 	Attempt int
 	// Data is the body exactly as received: the event's JSON object.
 	Data json.RawMessage

@@ -9,11 +9,32 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/vault-dev/vault-go/webhook"
 )
+
+// In a service, the handler is mounted on an http.Server whose
+// time-outs bound how long a request may take to arrive: the handler
+// bounds a body's size, the server the time a slow client may hold a
+// connection.
+func ExampleNewHandler_server() {
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/vault", webhook.NewHandler(func(ctx context.Context, e *webhook.Event) error {
+		return nil // the work of the event
+	}, os.Getenv("VAULT_WEBHOOK_SECRET")))
+	srv := &http.Server{
+		Addr:              ":8080",
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second, // a whole delivery; the Vault server waits no longer
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	log.Fatal(srv.ListenAndServe())
+}
 
 // A backend drops its own record of a session as soon as Vault revokes
 // it, and alerts a user about a sign-in. The handler answers a repeated

@@ -23,14 +23,27 @@ const MaxBodyBytes = 1 << 20
 //   - 500 when Handle returns an error, so that the server delivers
 //     again, and when the Handler is misconfigured (no secret, no Handle,
 //     a negative tolerance);
-//   - 204 when Handle returns nil, and to a delivery whose X-Webhook-ID
-//     was handled successfully before, without calling Handle again.
+//   - 204 when Handle returns nil, and to a copy of a delivery handled
+//     successfully before, without calling Handle again.
 //
-// It remembers the IDs of the last Remember deliveries it handled
-// successfully ([DefaultRemember] when 0); an ID forgotten since is
-// handled again, so Handle must still be idempotent. A copy of a delivery
-// that arrives while the first is being handled waits for it. A delivery
-// without an ID is always handled.
+// A copy is a delivery with the same X-Webhook-ID and the same body: the
+// server sends every attempt of a delivery so, and the timestamp form
+// does not sign the ID, so the ID alone could be put on another delivery
+// to have a failed one's retry answered unhandled. The Handler remembers
+// the last Remember deliveries it handled successfully
+// ([DefaultRemember] when 0), each as a 32-byte digest of its ID and body
+// (about 100 bytes with its bookkeeping, whatever the ID's and body's
+// length: about 1 MB at the default); a delivery forgotten since is
+// handled again, so Handle must still be idempotent. A copy that arrives
+// while the first is being handled waits for it. A delivery without an
+// ID is always handled.
+//
+// A Handler bounds a body's size, not the time it takes to arrive: the
+// http.Server it is mounted on does, with ReadTimeout (the whole request;
+// the server waits 30 seconds for an answer, so a delivery slower than
+// that has failed already) and ReadHeaderTimeout. Without them, a client
+// sending its body a byte at a time holds a connection and a goroutine
+// for as long as it likes.
 //
 // Answer bodies never hold a secret, a signature or Handle's error. A
 // Handler must not be copied after first use.
@@ -41,8 +54,9 @@ type Handler struct {
 	// context. It should return quickly: the server waits at most 30
 	// seconds for the answer.
 	Handle func(context.Context, *Event) error
-	// Remember is how many handled delivery IDs are remembered; 0 means
-	// DefaultRemember, a negative value remembers none.
+	// Remember is how many handled deliveries are remembered, at about
+	// 100 bytes each; 0 means DefaultRemember, a negative value remembers
+	// none.
 	Remember int
 	// Logger, when set, gets a record for every delivery refused or
 	// failed: the reason and the delivery's ID and type, never a secret or
@@ -54,7 +68,9 @@ type Handler struct {
 
 // NewHandler returns a [*Handler] that verifies each delivery with any of
 // the secrets, as [Parse] does, and calls handle with its event. See
-// Handler for what it answers.
+// Handler for what it answers. It reads at most [MaxBodyBytes] of a body
+// but sets no time limit: mount it on an http.Server whose ReadTimeout
+// and ReadHeaderTimeout bound a slow body, as the server example shows.
 func NewHandler(handle func(context.Context, *Event) error, secrets ...string) http.Handler {
 	return &Handler{Handle: handle, Verifier: Verifier{Secrets: secrets}}
 }
@@ -99,7 +115,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if limit == 0 {
 			limit = DefaultRemember
 		}
-		handled, err := h.seen.claim(r.Context(), e.ID, limit)
+		key := keyOf(e.ID, e.Data)
+		handled, err := h.seen.claim(r.Context(), key, limit)
 		if err != nil {
 			h.refuse(w, r, http.StatusServiceUnavailable, "webhook: gone while a copy was handled", err)
 			return
@@ -109,7 +126,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// Deferred, so that a panicking Handle releases the ID too.
-		defer func() { h.seen.release(e.ID, succeeded) }()
+		defer func() { h.seen.release(key, succeeded) }()
 	}
 	if err := h.Handle(r.Context(), e); err != nil {
 		h.refuse(w, r, http.StatusInternalServerError, "webhook: handler failed", err)

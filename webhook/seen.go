@@ -2,46 +2,69 @@ package webhook
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"sync"
 )
 
-// DefaultRemember is how many delivery IDs a [Handler] remembers having
+// DefaultRemember is how many deliveries a [Handler] remembers having
 // handled. The server sends a delivery again within hours (six attempts
 // with growing backoff); at the rate of a busy tenant's session changes,
-// ten thousand IDs cover that window, and they take about 1 MB for the
-// server's 36-byte IDs.
+// ten thousand deliveries cover that window. Each is remembered as a
+// 32-byte digest of its ID and body, about 100 bytes with the bookkeeping
+// around it whatever the ID's and the body's length, so about 1 MB in
+// all.
 const DefaultRemember = 10000
 
-// seen is the bounded memory of handled delivery IDs: the most recent
-// ones in a ring, the oldest forgotten first, and the deliveries being
-// handled now, so that a copy arriving meanwhile waits for the first.
+// deliveryKey names a delivery by its ID and its body together: the
+// server sends every attempt of a delivery with the same ID and the same
+// body, and X-Webhook-ID alone is not signed in the timestamp form.
+type deliveryKey [sha256.Size]byte
+
+// keyOf returns the SHA-256 of the ID's length, the ID and the body, so
+// that no two (ID, body) pairs share their bytes.
+func keyOf(id string, body []byte) deliveryKey {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(id)))])
+	h.Write([]byte(id))
+	h.Write(body)
+	var k deliveryKey
+	h.Sum(k[:0])
+	return k
+}
+
+// seen is the bounded memory of handled deliveries: the keys of the most
+// recent ones in a ring, the oldest forgotten first, and the deliveries
+// being handled now, so that a copy arriving meanwhile waits for the
+// first. It holds fixed-size keys only, never an ID or a body.
 type seen struct {
 	mu       sync.Mutex
 	limit    int
-	ring     []string
+	ring     []deliveryKey
 	next     int
-	done     map[string]struct{}
-	inFlight map[string]chan struct{}
+	done     map[deliveryKey]struct{}
+	inFlight map[deliveryKey]chan struct{}
 }
 
-// claim returns handled true when id was handled successfully already.
-// Otherwise the caller owns id until it calls release, and a concurrent
-// claim of the same id waits for that.
-func (s *seen) claim(ctx context.Context, id string, limit int) (handled bool, err error) {
+// claim returns handled true when the delivery of key was handled
+// successfully already. Otherwise the caller owns key until it calls
+// release, and a concurrent claim of the same key waits for that.
+func (s *seen) claim(ctx context.Context, key deliveryKey, limit int) (handled bool, err error) {
 	for {
 		s.mu.Lock()
 		if s.done == nil {
 			s.limit = limit
-			s.done = make(map[string]struct{})
-			s.inFlight = make(map[string]chan struct{})
+			s.done = make(map[deliveryKey]struct{})
+			s.inFlight = make(map[deliveryKey]chan struct{})
 		}
-		if _, ok := s.done[id]; ok {
+		if _, ok := s.done[key]; ok {
 			s.mu.Unlock()
 			return true, nil
 		}
-		wait, busy := s.inFlight[id]
+		wait, busy := s.inFlight[key]
 		if !busy {
-			s.inFlight[id] = make(chan struct{})
+			s.inFlight[key] = make(chan struct{})
 			s.mu.Unlock()
 			return false, nil
 		}
@@ -54,21 +77,21 @@ func (s *seen) claim(ctx context.Context, id string, limit int) (handled bool, e
 	}
 }
 
-// release ends the handling of id, remembering it if it succeeded.
-func (s *seen) release(id string, ok bool) {
+// release ends the handling of key, remembering it if it succeeded.
+func (s *seen) release(key deliveryKey, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	close(s.inFlight[id])
-	delete(s.inFlight, id)
+	close(s.inFlight[key])
+	delete(s.inFlight, key)
 	if !ok {
 		return
 	}
 	if len(s.ring) < s.limit {
-		s.ring = append(s.ring, id)
+		s.ring = append(s.ring, key)
 	} else {
 		delete(s.done, s.ring[s.next])
-		s.ring[s.next] = id
+		s.ring[s.next] = key
 		s.next = (s.next + 1) % s.limit
 	}
-	s.done[id] = struct{}{}
+	s.done[key] = struct{}{}
 }

@@ -52,7 +52,8 @@ type SessionRevoked struct {
 	// UserID is the user whose sessions were revoked.
 	UserID string
 	// SessionID is the revoked session's ID when Scope is ScopeSession,
-	// and empty for the bulk scopes.
+	// and empty for the bulk scopes. It is never "all" or
+	// "all_except_current": see [IsScopeName].
 	SessionID string
 	// Reason is why, such as "user_revoked", "user_revoked_all",
 	// "admin_revoked", "admin_revoked_all" or "logout".
@@ -118,14 +119,19 @@ func (s *SessionCreated) UnmarshalJSON(data []byte) error {
 // MarshalJSON writes s as the server's session.revoked payload: its
 // session_id is SessionID for ScopeSession and the scope's name ("all",
 // "all_except_current") for the bulk scopes. An empty Scope counts as
-// ScopeSession. A scope of another name, or ScopeSession without a
-// SessionID, is an error.
+// ScopeSession. A scope of another name, ScopeSession without a
+// SessionID, or ScopeSession with a SessionID of "all" or
+// "all_except_current", which every receiver would read as a bulk scope,
+// is an error.
 func (s SessionRevoked) MarshalJSON() ([]byte, error) {
 	id := s.SessionID
 	switch s.Scope {
 	case ScopeSession, "":
 		if id == "" {
 			return nil, errors.New("webhook: encode session.revoked: ScopeSession without a SessionID")
+		}
+		if IsScopeName(id) {
+			return nil, fmt.Errorf("webhook: encode session.revoked: ScopeSession with SessionID %q, which names the scope %s: session IDs are never a scope's name", id, Scope(id))
 		}
 	case ScopeAll, ScopeAllExceptCurrent:
 		id = string(s.Scope)
@@ -139,7 +145,9 @@ func (s SessionRevoked) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads the server's session.revoked payload and derives
 // Scope from its session_id: "all" is ScopeAll, "all_except_current" is
 // ScopeAllExceptCurrent (SessionID is then empty), anything else is
-// ScopeSession. Members it does not know are ignored; a missing user_id,
+// ScopeSession. The wire format cannot tell one session named like a
+// scope from the scope; the server's session IDs are UUIDs, never these
+// words, so a session_id of "all" always means every session. Members it does not know are ignored; a missing user_id,
 // session_id, reason or revoked_at, an empty session_id, or a member named
 // twice, is an error.
 func (s *SessionRevoked) UnmarshalJSON(data []byte) error {
@@ -168,6 +176,15 @@ func (s *SessionRevoked) UnmarshalJSON(data []byte) error {
 	}
 	*s = r
 	return nil
+}
+
+// IsScopeName reports whether id is the name of a bulk scope, "all" or
+// "all_except_current": a session_id a session.revoked payload gives only
+// to a revocation of several sessions. The server never gives a session
+// such an ID; package vaulttest refuses to add one, and
+// [SessionRevoked.MarshalJSON] to write one as a single session.
+func IsScopeName(id string) bool {
+	return id == string(ScopeAll) || id == string(ScopeAllExceptCurrent)
 }
 
 func required(typ string, userID, sessionID *string) error {

@@ -65,8 +65,10 @@ func (f *Form) UnmarshalText(text []byte) error {
 //
 // It is for tests of a receiver, and is what package vaulttest signs
 // with. It returns an error for a nil event, no secret or an empty one,
-// an empty e.ID or e.Type, a zero e.Timestamp, a negative e.Attempt, an ID of digits only with
-// FormID (Parse never takes one for the ID form), or an unknown form.
+// an empty e.ID or e.Type, a zero e.Timestamp, a negative e.Attempt, an
+// unknown form, and with FormID an ID that Parse never takes for the ID
+// form: one of digits only, or with a character other than an ASCII
+// letter, a digit, '-' or '_'.
 func Sign(e *Event, form Form, secrets ...string) (http.Header, error) {
 	if e == nil {
 		return nil, errors.New("webhook: sign: nil event")
@@ -97,6 +99,9 @@ func Sign(e *Event, form Form, secrets ...string) (http.Header, error) {
 	case FormID:
 		if isInteger(e.ID) {
 			return nil, fmt.Errorf("webhook: sign: an ID of digits only cannot be signed with %v", form)
+		}
+		if !isFormID(e.ID) {
+			return nil, fmt.Errorf("webhook: sign: an ID with characters other than ASCII letters, digits, '-' and '_' cannot be signed with %v", form)
 		}
 		prefix = e.ID
 	default:

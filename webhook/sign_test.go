@@ -66,6 +66,7 @@ func TestSignRefuses(t *testing.T) {
 		{name: "before 1970", edit: func(e *Event) { e.Timestamp = time.Unix(-5, 0) }, want: "Timestamp"},
 		{name: "negative attempt", edit: func(e *Event) { e.Attempt = -1 }, want: "negative Attempt"},
 		{name: "ID of digits in the ID form", edit: func(e *Event) { e.ID = "12345" }, form: FormID, want: "digits"},
+		{name: "ID with a dot in the ID form", edit: func(e *Event) { e.ID = "dlv.1" }, form: FormID, want: "characters other than"},
 		{name: "unknown form", form: Form(7), want: "Form(7)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

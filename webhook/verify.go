@@ -65,9 +65,15 @@ func (noSecretError) Is(target error) bool { return target == ErrInvalidSignatur
 // The signature may cover "<X-Webhook-Timestamp>.<body>", and then the
 // timestamp must be within [DefaultTolerance] of now, or
 // "<X-Webhook-ID>.<body>", which carries no time and so is only protected
-// from replays by deduplicating on the ID, as [NewHandler] does. An ID
-// that is a whole number is never taken for the ID form, so that a
-// captured timestamp-form delivery cannot pass as one.
+// from replays by deduplicating, as [NewHandler] does.
+//
+// Each signature is read one way only, with the ID or timestamp and the
+// body it was made over. A timestamp is digits alone, and an ID is taken
+// for the ID form only when it is made of ASCII letters, digits, '-' and
+// '_' and is not a whole number (the server's IDs are UUIDs): neither
+// holds a dot, so the signed string splits at its first dot, and a prefix
+// of digits is a timestamp. A delivery cut at another dot of its body, or
+// a timestamp-form delivery passed off as the ID form, does not verify.
 //
 // The error wraps [ErrInvalidSignature] or [ErrStaleTimestamp] and never
 // holds a secret or a signature. A failed Parse returns a nil *Event.
@@ -114,7 +120,7 @@ func (v *Verifier) Parse(body []byte, header http.Header) (*Event, error) {
 	id := get(header, canonicalID)
 	tsText := get(header, canonicalTimestamp)
 	ts, tsErr := parseUnix(tsText)
-	idForm := id != "" && !v.RequireTimestamp && !isInteger(id)
+	idForm := !v.RequireTimestamp && isFormID(id)
 	if tsErr != nil && !idForm {
 		if v.RequireTimestamp || id == "" {
 			return nil, fmt.Errorf("%w: missing or malformed %s header", ErrInvalidSignature, HeaderTimestamp)
@@ -225,6 +231,23 @@ func parseUnix(s string) (time.Time, error) {
 		return time.Time{}, err
 	}
 	return time.Unix(n, 0), nil
+}
+
+// isFormID reports whether id may prefix an ID-form signature: ASCII
+// letters, digits, '-' and '_', and not digits alone. With no dot in it,
+// "<id>.<body>" has one split; with a letter, '-' or '_' in it, it is
+// never a timestamp.
+func isFormID(id string) bool {
+	if id == "" || isInteger(id) {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func isInteger(s string) bool {

@@ -97,7 +97,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		"apply-reset and apply-cut-body make the request's change, then reset before the answer or in its body")
 	fs.IntVar(&o.failCount, "fail-count", 1, "number of requests to fail; -1 fails all of them")
 	fs.StringVar(&o.failRoute, "fail-route", "", "fail only requests to this `route`, such as \"DELETE /users/me/sessions/{sessionId}\"")
-	fs.StringVar(&o.failSession, "fail-session", "", "fail only the revocation of the session with this `ID`")
+	fs.StringVar(&o.failSession, "fail-session", "", "fail only the revocation of the session with this `ID`, by its user or an administrator;\n"+
+		"with -fail-route \"GET /admin/users/{userId}/sessions/{sessionId}\", only an administrator's read of it")
 	fs.StringVar(&o.retryAfter, "retry-after", "", "Retry-After `value` of failed requests: seconds or an HTTP date")
 	fs.DurationVar(&o.latency, "latency", 0, "delay every response by this `duration`")
 	fs.IntVar(&o.rateLimit, "rate-limit", 0, "enforce a limit of `N` requests per token and window (default: advertise 100 per minute only)")

@@ -208,11 +208,16 @@ func (c *cli) writeIndentedJSON(v any) error {
 // none. The list holds revoked and expired sessions too, which the
 // server does not count.
 func adminLimitLine(l vault.SessionLimits) string {
-	switch {
-	case l == (vault.SessionLimits{}):
+	if l == (vault.SessionLimits{}) {
 		return ""
-	case l.Max > 0:
-		return fmt.Sprintf("%d active sessions of %d allowed", l.Current, l.Max)
 	}
-	return fmt.Sprintf("%d active sessions", l.Current)
+	noun := "sessions"
+	if l.Current == 1 {
+		noun = "session"
+	}
+	line := fmt.Sprintf("%d active %s", l.Current, noun)
+	if l.Max > 0 {
+		line += fmt.Sprintf(" of %d allowed", l.Max)
+	}
+	return line
 }

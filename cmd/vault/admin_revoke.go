@@ -14,10 +14,13 @@ var adminRevokeCommand = command{
 	args:    "[flags] USER_ID SESSION_ID...",
 	summary: "Sign out one or more sessions of a user of the tenant, by ID.",
 	details: `Each session is revoked in turn and reported: "revoked ID" on stdout, or
-the error on stderr. A session that is not the user's is reported and the
-others are still revoked; an error that would fail every ID, such as a
-token that is not a tenant administrator's or an unreachable server, stops
-at once. A session already revoked, or expired, is revoked again without
+the error on stderr. A session that is not the user's, or a session ID
+that cannot be one (such as "" or "a/b"), is reported and the others are
+still revoked; an error that would fail every ID, such as a USER_ID that
+cannot be one, a token that is not a tenant administrator's or an
+unreachable server, stops at once.
+
+A session that is already revoked, or has expired, is revoked again without
 error. The exit code is 0 only when every session was revoked.
 
 Examples:
@@ -58,7 +61,7 @@ func (c *cli) adminRevoke(ctx context.Context, args []string) int {
 		op := operation{sdk: sdkRevokeUserSession, label: "revoke session " + printable(id) + " of user " + printable(userID)}
 		f := explain(op, err, cfg)
 		c.fail(exitFailure, cfg.token, f.msg, f.hint)
-		if !errors.Is(err, vault.ErrNotFound) && !errors.Is(err, vault.ErrInvalidArgument) {
+		if !failsOneSession(err) {
 			if left := len(ids) - i - 1; left > 0 {
 				c.fail(exitFailure, cfg.token, fmt.Sprintf("stopped; %d more session(s) not attempted", left), "")
 			}
@@ -72,6 +75,18 @@ func (c *cli) adminRevoke(ctx context.Context, args []string) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+// failsOneSession reports whether err, the error of revoking one session
+// of a user, is about that session alone, so that the other sessions are
+// still worth revoking: a 404, or a session ID the SDK refuses. Any other
+// error, a refused USER_ID included, would fail every session.
+func failsOneSession(err error) bool {
+	var ae *vault.ArgumentError
+	if errors.As(err, &ae) {
+		return ae.Argument == "session ID"
+	}
+	return errors.Is(err, vault.ErrNotFound)
 }
 
 var adminRevokeAllCommand = command{

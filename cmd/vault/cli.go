@@ -27,6 +27,9 @@ type cli struct {
 	now func() time.Time
 	// onListen, when set, is told the address webhook listen listens on.
 	onListen func(net.Addr)
+	// listenReadTimeout bounds how long webhook listen reads one request,
+	// its body included.
+	listenReadTimeout time.Duration
 }
 
 // newCLI returns a cli over the given streams and environment.
@@ -38,6 +41,8 @@ func newCLI(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) strin
 		getenv:          getenv,
 		stdinIsTerminal: func() bool { return isTerminal(stdin) },
 		now:             time.Now,
+
+		listenReadTimeout: webhookReadTimeout,
 	}
 }
 

@@ -18,6 +18,10 @@ const (
 	envBaseURL  = "VAULT_BASE_URL"
 	envToken    = "VAULT_TOKEN"
 	envTenantID = "VAULT_TENANT_ID"
+	// envAdminToken is where vault-mock's output puts the token of its
+	// demo administrator. vault never uses it as a token; it only points
+	// at it when an admin command is refused with another token.
+	envAdminToken = "VAULT_ADMIN_TOKEN"
 )
 
 const (
@@ -52,9 +56,12 @@ type config struct {
 	tenantID  string
 	token     string
 	tokenFrom string // where the token came from, for logs and hints
-	timeout   time.Duration
-	retries   int
-	verbose   bool
+	// otherAdminToken reports that VAULT_ADMIN_TOKEN holds a token other
+	// than the one in use, for the hint of a refused admin command.
+	otherAdminToken bool
+	timeout         time.Duration
+	retries         int
+	verbose         bool
 }
 
 // resolve combines the flags with the environment: a flag wins over its
@@ -84,6 +91,9 @@ func (c *cli) resolve(f connFlags) (config, error) {
 	}
 	if cfg.token == "" {
 		return config{}, &usageError{msg: "no token", hint: "set " + envToken + " or pass --token-file FILE"}
+	}
+	if admin := strings.TrimSpace(c.getenv(envAdminToken)); admin != "" && admin != cfg.token {
+		cfg.otherAdminToken = true
 	}
 	return cfg, nil
 }

@@ -106,6 +106,9 @@ func explainAPIError(op operation, e *vault.APIError, cfg config) failure {
 		if cfg.tenantID != "" {
 			f.hint += ", or belong to another tenant than " + cfg.tenantID
 		}
+	case e.StatusCode == http.StatusForbidden && op.isAdmin() && cfg.otherAdminToken:
+		f.hint = "this token is not a tenant administrator's; " + envAdminToken + ", as vault-mock prints it, holds another: run with " +
+			envToken + "=$" + envAdminToken
 	case e.StatusCode == http.StatusForbidden && op.isAdmin():
 		f.hint = "this token is not a tenant administrator's; check " + envToken + " or the token file"
 	case e.StatusCode == http.StatusNotFound && (op.sdk == sdkGetUserSession || op.sdk == sdkRevokeUserSession):

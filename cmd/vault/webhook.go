@@ -26,6 +26,12 @@ const envWebhookSecret = "VAULT_WEBHOOK_SECRET"
 
 const defaultListenAddr = "127.0.0.1:8787"
 
+// webhookReadTimeout bounds how long webhook listen reads a request, so
+// that a client sending its body slowly cannot hold a connection: the
+// server waits 30 seconds for an answer, so a delivery slower than that
+// has failed already.
+const webhookReadTimeout = 30 * time.Second
+
 var listenCommand = command{
 	name:    "webhook listen",
 	args:    "[flags]",
@@ -34,8 +40,10 @@ var listenCommand = command{
 with the SDK's webhook.NewHandler does: a delivery that does not verify
 with the secret (or any of several, while a secret is rotated) is refused
 with 400 and reported on stderr; a verified one is printed on stdout and
-answered 204; a delivery already printed is answered 204 and not printed
-again. It runs until interrupted (Ctrl-C, SIGTERM), then exits 0.
+answered 204; a delivery already printed (the same ID and body) is
+answered 204 and not printed again. A request must arrive whole within 30
+seconds, as long as the server waits for an answer; a slower one is cut
+off. It runs until interrupted (Ctrl-C, SIGTERM), then exits 0.
 
 Each event is one line: the time it was sent, its type, the delivery ID,
 the attempt when the server delivered it again, and its data, such as
@@ -120,7 +128,7 @@ func (c *cli) listen(ctx context.Context, args []string) int {
 		Handle:   p.print,
 		Logger:   slog.New(&refusalLog{w: c.stderr, mu: &p.mu}),
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: c.listenReadTimeout}
 	fmt.Fprintf(c.stderr, "vault: listening for webhooks on http://%s/\n", ln.Addr())
 	if c.onListen != nil {
 		c.onListen(ln.Addr())

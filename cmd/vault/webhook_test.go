@@ -34,9 +34,19 @@ type listener struct {
 // args give --addr, until the test calls stop.
 func startListen(t *testing.T, env map[string]string, args ...string) *listener {
 	t.Helper()
+	return startListenCLI(t, nil, env, args...)
+}
+
+// startListenCLI is startListen with configure, when not nil, called on
+// the cli before it runs.
+func startListenCLI(t *testing.T, configure func(*cli), env map[string]string, args ...string) *listener {
+	t.Helper()
 	var stdout, stderr syncbuf.Buffer
 	c := newCLI(strings.NewReader(""), &stdout, &stderr, func(key string) string { return env[key] })
 	c.now = func() time.Time { return testNow }
+	if configure != nil {
+		configure(c)
+	}
 	addrs := make(chan net.Addr, 1)
 	c.onListen = func(a net.Addr) { addrs <- a }
 	ctx, cancel := context.WithCancel(context.Background())
