@@ -60,6 +60,15 @@ const refreshTimeout = time.Minute
 // connection refused or a 429, fails the calls waiting for that refresh
 // only; the next Token tries again with the same refresh token.
 //
+// A panic raised during the refresh call (by a Hooks function or the
+// Logger's handler) is not raised again: the refresh runs on a goroutine
+// of its own, where it would end the program. It is recovered and
+// treated as an unknown outcome, since it may come after the server
+// rotated the refresh token: Token returns an error matching
+// ErrOutcomeUnknown, which names the panic's value, and the refresher
+// fails for good. A panic of onRotate fails that Token only: the new
+// refresh token is kept and offered to onRotate again.
+//
 // One refresh token serves one TokenRefresher: the replicas of a service
 // each sign in on their own, or a refresh by one revokes the session
 // under the others.
@@ -159,9 +168,9 @@ func (r *TokenRefresher) run(base context.Context, f *refreshFlight, refused str
 	close(f.done)
 }
 
-// renewSafely is renew, with a panic of onRotate (or of the Client's
-// Hooks) turned into an error: it would otherwise end the program from
-// a goroutine its code cannot recover in.
+// renewSafely is renew, with a panic of onRotate turned into an error:
+// it would otherwise end the program from a goroutine its code cannot
+// recover in. A panic during the refresh call itself is refreshOnce's.
 func (r *TokenRefresher) renewSafely(ctx context.Context, refused string) (token string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -189,7 +198,7 @@ func (r *TokenRefresher) renew(ctx context.Context, refused string) (string, err
 		}
 	}
 
-	resp, err := r.auth.Auth.RefreshToken(ctx, refresh)
+	resp, err := r.refreshOnce(ctx, refresh)
 	if err != nil {
 		if !failsForGood(err) {
 			return "", &refresherError{msg: "refresh failed", err: err}
@@ -210,6 +219,31 @@ func (r *TokenRefresher) renew(ctx context.Context, refused string) (string, err
 	}
 	return resp.AccessToken, nil
 }
+
+// refreshOnce sends one refresh. A panic raised during the call, by a
+// Hooks function or the Logger's handler, is recovered and returned as
+// an error matching ErrOutcomeUnknown: it may have been raised after the
+// server rotated the refresh token (Hooks.End runs once the answer is
+// in), so the refresher fails for good rather than send that token
+// again, which the server would take for theft.
+func (r *TokenRefresher) refreshOnce(ctx context.Context, refresh string) (resp *AuthResponse, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			resp, err = nil, &panicOutcomeError{value: p}
+		}
+	}()
+	return r.auth.Auth.RefreshToken(ctx, refresh)
+}
+
+// panicOutcomeError is a panic raised during a refresh call: the refresh
+// may have reached the server, so its outcome is unknown.
+type panicOutcomeError struct{ value any }
+
+func (e *panicOutcomeError) Error() string {
+	return fmt.Sprintf("vault: outcome unknown: the refresh call panicked (%v), after which the refresh token may have been rotated", e.value)
+}
+
+func (e *panicOutcomeError) Unwrap() error { return ErrOutcomeUnknown }
 
 // rotated hands a new refresh token to onRotate, and marks it stored.
 func (r *TokenRefresher) rotated(ctx context.Context, refresh string) error {
