@@ -56,7 +56,7 @@ func (k *call) attempt() attempt {
 		// The trace tells a lost answer from a request that never left
 		// (see effectOf). Each attempt has a wire of its own, so that a
 		// report arriving late never reaches another attempt.
-		w = newWire()
+		w = newWire(k.op.sendOnce)
 		ctx = httptrace.WithClientTrace(ctx, &w.trace)
 	}
 	req, err := k.newRequest(ctx)

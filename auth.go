@@ -45,8 +45,12 @@ func (s *AuthService) Format(f fmt.State, verb rune) { _, _ = io.WriteString(f, 
 // sign in again. So the SDK never sends a refresh twice. Once its
 // request may have reached the server, the call is not retried,
 // whatever comes back: not after a 503, a 429, a lost connection or a
-// timeout. A refresh that never reached the server, such as one whose
-// connection was refused, is retried like any call.
+// timeout. A refresh is retried like any call only on positive proof
+// that it never reached the server: its connection was refused (or its
+// dial failed otherwise), or net/http's trace saw it ask for a
+// connection and get none. A RoundTripper in Configuration.HTTPClient
+// that hides the trace (it sends on a transport of its own) gives no
+// such proof, and its transport errors then match ErrOutcomeUnknown.
 //
 // A 400 (a malformed request) or 401 (a refresh token that is unknown,
 // spent, expired or of a revoked session) is an *APIError, matching

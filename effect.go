@@ -34,7 +34,9 @@ const (
 //     first copy may have been applied, whatever the last one's answer;
 //   - the transport failed after the request may have reached the
 //     server: it was written in full, or a connection was had and no
-//     write failure reported;
+//     write failure reported; for a sendOnce operation, the transport
+//     failed without positive proof that the request never left (see
+//     neverLeft), such as a failure to dial;
 //   - a 2xx that may be the API's (see maybeJSON) did not decode: its
 //     body was cut in transit, was over MaxResponseBytes, or was not
 //     what the API sends; the API said success in words the SDK could
@@ -54,7 +56,9 @@ const (
 //
 // The rule reads net/http's httptrace reports: a caller's RoundTripper
 // that retries by itself, or sends without net/http's transport, hides
-// them, and its lost answers are not recognised.
+// them. For a sendOnce operation, that silence counts as a request that
+// may have arrived, and only a dial failure proves otherwise; for the
+// others, a lost answer the trace did not see is not recognised.
 func effectOf(op operation, a attempt) effect {
 	switch {
 	case !op.changesState():
@@ -62,7 +66,7 @@ func effectOf(op operation, a attempt) effect {
 	case a.wire.resent:
 		return maybeApplied
 	case a.resp == nil:
-		if a.wire.mayHaveArrived {
+		if a.wire.mayHaveArrived || (op.sendOnce && !neverLeft(a)) {
 			return maybeApplied
 		}
 		return notApplied

@@ -3,7 +3,10 @@ package vault
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,6 +22,7 @@ func TestEffectOf(t *testing.T) {
 		return resp
 	}
 	lost := errors.New("connection reset")
+	dialErr := &url.Error{Op: "Post", URL: "https://api.example.test", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
 	tests := []struct {
 		name string
 		op   operation
@@ -51,7 +55,9 @@ func TestEffectOf(t *testing.T) {
 		{"refresh, 401: refused", opRefreshToken, attempt{resp: answer(401, "")}, notApplied},
 		{"refresh, 429: refused", opRefreshToken, attempt{resp: answer(429, "application/json")}, notApplied},
 		{"refresh, written, answer lost", opRefreshToken, attempt{err: lost, wire: wireReport{mayHaveArrived: true}}, maybeApplied},
-		{"refresh, never left", opRefreshToken, attempt{err: lost}, notApplied},
+		{"refresh, traced, never had a connection", opRefreshToken, attempt{err: lost, wire: wireReport{traced: true}}, notApplied},
+		{"refresh, dial failed", opRefreshToken, attempt{err: dialErr}, notApplied},
+		{"refresh, nothing traced: may have rotated", opRefreshToken, attempt{err: lost}, maybeApplied},
 		{"refresh, 2xx without tokens", opRefreshToken, attempt{resp: answer(200, "application/json")}, maybeApplied},
 		{"refresh, 2xx decoded", opRefreshToken, attempt{resp: answer(200, "application/json"), decoded: true}, applied},
 	}
@@ -147,6 +153,7 @@ func TestNoContentToAChangeIsSuccess(t *testing.T) {
 func TestResendable(t *testing.T) {
 	answer := &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}}
 	lost := errors.New("connection reset")
+	dialErr := &url.Error{Op: "Post", URL: "https://api.example.test", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
 	tests := []struct {
 		name string
 		op   operation
@@ -158,7 +165,11 @@ func TestResendable(t *testing.T) {
 		{"refresh after a 503", opRefreshToken, attempt{resp: answer}, false},
 		{"refresh after a lost answer", opRefreshToken, attempt{err: lost, wire: wireReport{mayHaveArrived: true}}, false},
 		{"refresh net/http sent twice", opRefreshToken, attempt{err: lost, wire: wireReport{resent: true}}, false},
-		{"refresh that never reached the server", opRefreshToken, attempt{err: lost}, true},
+		{"refresh the trace saw get no connection", opRefreshToken, attempt{err: lost, wire: wireReport{traced: true}}, true},
+		{"refresh whose dial was refused", opRefreshToken, attempt{err: dialErr}, true},
+		{"refresh whose dial was refused after net/http sent it once", opRefreshToken, attempt{err: dialErr, wire: wireReport{traced: true, resent: true}}, false},
+		{"refresh the trace did not see", opRefreshToken, attempt{err: lost}, false},
+		{"refresh reset after a connection", opRefreshToken, attempt{err: &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

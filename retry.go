@@ -2,8 +2,10 @@ package vault
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -78,14 +80,36 @@ func (k *call) tries() int {
 
 // resendable reports whether op may be sent again after attempt a at
 // all. Only an operation that is sendOnce may not: it is sent again only
-// when a never reached the server, because no connection was had, or
-// none took the request, and net/http did not send it by itself. Once
-// a request may have arrived, whatever came back (an error status, a
-// reset, a timeout, a cancellation), a second copy could undo what the
-// first did: a refresh token sent again after it was rotated revokes
-// its session.
+// on positive proof that a never left (see neverLeft). Once a request
+// may have arrived, whatever came back (an error status, a reset, a
+// timeout, a cancellation), a second copy could undo what the first
+// did: a refresh token sent again after it was rotated revokes its
+// session.
 func resendable(op operation, a attempt) bool {
-	return !op.sendOnce || (a.resp == nil && !a.wire.mayHaveArrived && !a.wire.resent)
+	return !op.sendOnce || neverLeft(a)
+}
+
+// neverLeft reports whether there is positive proof that attempt a's
+// request never reached the server: no answer came, net/http did not
+// send it by itself, and either the connection could not be dialled
+// (a connection refused, a failed DNS lookup) or net/http's trace saw
+// the request ask for a connection and reported no connection had. The
+// mere absence of a report is no proof: a RoundTripper that sends
+// without net/http's transport, or on one the request's trace does not
+// reach (an HTTP/3 transport, a relay through another process), reports
+// nothing even when the request arrived.
+func neverLeft(a attempt) bool {
+	if a.resp != nil || a.wire.resent {
+		return false
+	}
+	return dialFailed(a.err) || (a.wire.traced && !a.wire.mayHaveArrived)
+}
+
+// dialFailed reports whether err is a failure to dial the server, before
+// any byte of a request could be sent.
+func dialFailed(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
 func (k *call) logStop(ctx context.Context, why string, wait time.Duration) {
