@@ -91,8 +91,11 @@ func (c *Client) send(ctx context.Context, op operation, path string, body paylo
 	}
 
 	// A token of the call's (WithAccessToken, TokenSource) is a user's: its
-	// 401 is an expected answer, unlike one to the Client's own token.
-	userToken := ro.token != "" || c.tokenSource != nil
+	// 401 is an expected answer, unlike one to the Client's own token. An
+	// anonymous operation sends no token: its 401 refuses the credential
+	// in its body (a refresh token, which a TokenRefresher holds for the
+	// service), whichever Client sends it.
+	userToken := !op.anonymous && (ro.token != "" || c.tokenSource != nil)
 	if err := ctx.Err(); err != nil {
 		// Ended before anything was sent: no attempt is made.
 		err = &opError{op: op.name, err: err}

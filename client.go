@@ -318,7 +318,9 @@ func (c *Client) logFailure(ctx context.Context, op operation, path string, atte
 // operator should look at: 5xx, network failures and timeouts, bodies
 // that do not decode, an empty retry budget, a change whose outcome is
 // unknown, a 401 for the Client's own AccessToken (the service's
-// credential is broken), a 403 to an admin operation with that token (it
+// credential is broken), a 400 or 401 to a refresh (the refresh token,
+// sent in the body rather than as a bearer token, is refused: a
+// TokenRefresher fails for good and the service must sign in again), a 403 to an admin operation with that token (it
 // is not an administrator's) and a 404 to the user's list or logout (the
 // BaseURL is wrong).
 func failureLevel(op operation, userToken bool, err error) slog.Level {
