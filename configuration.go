@@ -123,11 +123,18 @@ type Configuration struct {
 	// Logger receives a record per attempt (debug), retry (info) and
 	// failed call. A failure a service meets in its normal course is
 	// logged at debug: a 401 for a user's token (from WithAccessToken or
-	// TokenSource), a 403, a 404 to a revoke, a call its caller cancelled.
-	// A 429 is logged at info. The others are warn: 5xx, network failures
-	// and timeouts, bodies that do not decode, an empty retry budget, an
-	// unknown outcome, a 401 for the Client's own AccessToken and a 404 to
-	// a list or a logout. Nil keeps the SDK silent.
+	// TokenSource), a 403 but to an admin call with the Client's own
+	// token, a 404 to a revoke or to an admin call (the user or session
+	// is not in the tenant), a call its caller cancelled. A 429 is logged
+	// at info. The others are warn: 5xx, network failures and timeouts,
+	// bodies that do not decode, an empty retry budget, an unknown
+	// outcome, a 401 for the Client's own AccessToken, a 403 to an admin
+	// call with that token (it is not an administrator's), a 404 to a
+	// list or a logout (the BaseURL is wrong), and a 400 or 401 to a
+	// refresh, whichever Client sends it: a TokenRefresher whose refresh
+	// token is refused fails for good, though the 401s of the calls made
+	// with its tokens are a TokenSource's, at debug. Nil keeps the SDK
+	// silent.
 	Logger *slog.Logger
 	// Hooks observe each call, for tracing and metrics; see Hooks. The
 	// zero value observes nothing.
