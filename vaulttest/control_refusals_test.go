@@ -33,6 +33,8 @@ func TestControlRefusesInputItWouldIgnore(t *testing.T) {
 		{"a user without its required id", "/users", `{}`, "BAD_REQUEST", "id"},
 		{"a token for another user than the route's", "/users/alice/tokens", `{"userId":"bob"}`, "BAD_REQUEST", "userId"},
 		{"a demo of too many sessions", "/demo", `{"sessions":101}`, "BAD_REQUEST", "sessions"},
+		{"a webhook without its URL, named as its secret", "/webhooks", `{}`, "BAD_REQUEST", "url"},
+		{"null to a route that takes no body, or {}", "/reset", `null`, "BAD_REQUEST", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
