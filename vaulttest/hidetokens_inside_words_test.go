@@ -55,3 +55,23 @@ func TestTokensInsideLargerWordsNeverReachTheLogs(t *testing.T) {
 		})
 	}
 }
+
+// TestTokensOfBeforeAResetNeverReachTheLogs sends, after a reset, a
+// token the server minted before it, as a client of the previous test
+// that kept it does, in the query without an Authorization header: the
+// server no longer knows the token, and must not show it either.
+func TestTokensOfBeforeAResetNeverReachTheLogs(t *testing.T) {
+	var logs syncbuf.Buffer
+	srv := newControlServer(t, vaulttest.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	old := srv.AddSession("alice", vaulttest.SessionSeed{})
+	srv.Reset()
+
+	resp, err := srv.Client().Get(srv.URL + "/users/me/sessions?access_token=" + old.Token)
+	require.NoError(t, err)
+	resp.Body.Close()
+
+	r := ctl(t, srv, http.MethodGet, "/requests", "")
+	require.Equal(t, http.StatusOK, r.status)
+	assert.NotContains(t, string(r.body), old.Token, "the request log")
+	assert.NotContains(t, logs.String(), old.Token, "the handler's logger")
+}
