@@ -21,7 +21,18 @@ func (h *Handler) nowLocked() time.Time {
 	if h.frozen {
 		return h.now
 	}
-	return h.cfg.clock().Add(h.offset)
+	real := h.cfg.clock()
+	if h.runAt.IsZero() {
+		return real
+	}
+	return h.runFrom.Add(real.Sub(h.runAt))
+}
+
+// runLocked lets the clock run from t, as shown now. The clock keeps the
+// time it runs from, not its distance from the real time, which a
+// time.Duration cannot hold beyond about 292 years.
+func (h *Handler) runLocked(t time.Time) {
+	h.runFrom, h.runAt, h.frozen = t.UTC(), h.cfg.clock(), false
 }
 
 // SetNow freezes the server's clock at t, until Unfreeze or Reset.
@@ -42,7 +53,7 @@ func (h *Handler) Advance(d time.Duration) {
 		h.now = h.now.Add(d)
 		return
 	}
-	h.offset += d
+	h.runLocked(h.nowLocked().Add(d))
 }
 
 // Freeze stops the server's clock at the time it shows, until Unfreeze
@@ -62,8 +73,7 @@ func (h *Handler) Unfreeze() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.frozen {
-		h.offset = h.now.Sub(h.cfg.clock())
-		h.frozen = false
+		h.runLocked(h.now)
 	}
 }
 
@@ -95,13 +105,13 @@ func (h *Handler) changeClock(now *time.Time, d time.Duration, frozen *bool) err
 	if h.frozen {
 		h.now = h.now.Add(d)
 	} else {
-		h.offset += d
+		h.runLocked(h.nowLocked().Add(d))
 	}
 	if frozen != nil && *frozen != h.frozen {
 		if *frozen {
 			h.now, h.frozen = h.nowLocked().UTC(), true
 		} else {
-			h.offset, h.frozen = h.now.Sub(h.cfg.clock()), false
+			h.runLocked(h.now)
 		}
 	}
 	return nil

@@ -33,10 +33,12 @@ type Handler struct {
 	// gen counts the resets; cut is closed when the generation ends.
 	gen uint64
 	cut chan struct{}
-	// The clock: frozen at now, or running offset ahead of cfg.clock.
+	// The clock: frozen at now, or running: from runFrom since cfg.clock
+	// read runAt, or with cfg.clock while runAt is zero.
 	frozen   bool
 	now      time.Time
-	offset   time.Duration
+	runFrom  time.Time
+	runAt    time.Time
 	users    map[string]*User
 	sessions map[string]*Session // by ID
 	tokens   map[string]*Session // by bearer token

@@ -90,7 +90,7 @@ func (h *Handler) Reset() {
 	h.cut = make(chan struct{})
 	h.frozen = false
 	h.now = time.Time{}
-	h.offset = 0
+	h.runFrom, h.runAt = time.Time{}, time.Time{}
 	h.users = make(map[string]*User)
 	h.sessions = make(map[string]*Session)
 	h.tokens = make(map[string]*Session)
