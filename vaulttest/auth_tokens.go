@@ -75,6 +75,7 @@ func (h *Handler) sessionAddedLocked(s *Session, generatedToken bool, now time.T
 	}
 	s.RefreshToken = h.newRefreshTokenLocked()
 	h.auth.refresh[s.RefreshToken] = &refreshRecord{session: s}
+	h.noteTokenLocked(s.RefreshToken)
 }
 
 // newAccessTokenLocked issues session s a new access token at now, as a
@@ -92,6 +93,7 @@ func (h *Handler) newAccessTokenLocked(s *Session, now time.Time) string {
 	}
 	s.Token = token
 	h.tokens[token] = s
+	h.noteTokenLocked(token)
 	return token
 }
 
@@ -110,6 +112,7 @@ func (h *Handler) rotateLocked(rec *refreshRecord) string {
 	token := h.newRefreshTokenLocked()
 	rec.session.RefreshToken = token
 	h.auth.refresh[token] = &refreshRecord{session: rec.session}
+	h.noteTokenLocked(token)
 	return token
 }
 

@@ -59,6 +59,11 @@ type Handler struct {
 	signing *signing
 	// auth holds the refresh tokens and the expiry of opaque tokens.
 	auth *authState
+	// retired holds the tokens of before the resets, which the logs go
+	// on hiding; tokenLens the lengths of every token, current or
+	// retired, for the redactor to look for.
+	retired   retiredTokens
+	tokenLens map[int]struct{}
 }
 
 // NewHandler returns a Handler with no users, configured by opts.

@@ -2,7 +2,6 @@ package vaulttest
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -21,10 +20,12 @@ type hiddenView struct {
 // logger show requests as they were sent, tokens included. Without it,
 // they replace with "[REDACTED]" the credentials of Authorization and
 // Proxy-Authorization, those after "Bearer " or "Basic " in any header,
-// and every token of the server, refresh tokens included (and the
-// request's own bearer token), that appears as a word of the path, the
-// query or a header: a client that puts its token in the wrong place
-// does not leak it into the logs of a test run. Handler.Requests returns requests as sent either way.
+// and every token of the server, refresh tokens and the tokens of before
+// its last resets included (and the request's own bearer token),
+// wherever it appears in the path, the query or a header, inside a
+// larger word or percent-encoded: a client that puts its token in the
+// wrong place does not leak it into the logs of a test run.
+// Handler.Requests returns requests as sent either way.
 func WithShowTokens() Option {
 	return func(c *config) { c.showTokens = true }
 }
@@ -34,26 +35,15 @@ func WithShowTokens() Option {
 // withoutCredentials hides. own is the request's bearer token, if any.
 // h.mu must be held.
 func (h *Handler) hideTokensLocked(req *Request, own string) *hiddenView {
-	secret := func(s string) bool {
-		if s == "" {
-			return false
-		}
-		if s == own {
-			return true
-		}
-		_, session := h.tokens[s]
-		_, sessionless := h.sessionless[s]
-		_, refresh := h.auth.refresh[s]
-		return session || sessionless || refresh
-	}
-	v := hiddenView{path: hidePath(req.Path, secret), query: hideQuery(req.RawQuery, secret)}
+	r := h.redactorLocked(own)
+	v := hiddenView{path: hidePath(req.Path, r), query: hideQuery(req.RawQuery, r)}
 	changed := v.path != req.Path || v.query != req.RawQuery
 	for name, values := range req.Header {
 		if name == "Authorization" || name == "Proxy-Authorization" {
 			continue
 		}
 		for i, value := range values {
-			hid := hideValue(value, secret)
+			hid := hideValue(value, r)
 			if hid == value {
 				continue
 			}
@@ -72,101 +62,78 @@ func (h *Handler) hideTokensLocked(req *Request, own string) *hiddenView {
 	return &v
 }
 
-// hidePath hides the segments of the escaped path p that are secrets.
-func hidePath(p string, secret func(string) bool) string {
-	if !strings.Contains(p, "/") {
+// hidePath hides the tokens inside the escaped path p, and the segments
+// that hold one once decoded.
+func hidePath(p string, r *redactor) string {
+	p = r.replace(p)
+	if !strings.ContainsRune(p, '%') {
 		return p
 	}
 	segs := strings.Split(p, "/")
-	changed := false
 	for i, seg := range segs {
-		if u, err := url.PathUnescape(seg); secret(seg) || (err == nil && secret(u)) {
+		if r.containsDecoded(seg, false) {
 			segs[i] = hidden
-			changed = true
 		}
-	}
-	if !changed {
-		return p
 	}
 	return strings.Join(segs, "/")
 }
 
-// hideQuery hides the names and values of the query q that are secrets.
-func hideQuery(q string, secret func(string) bool) string {
-	if q == "" {
+// hideQuery hides the tokens inside the query q, and the names and
+// values that hold one once decoded.
+func hideQuery(q string, r *redactor) string {
+	q = r.replace(q)
+	if !strings.ContainsAny(q, "%+") {
 		return q
 	}
 	parts := strings.Split(q, "&")
-	changed := false
 	for i, part := range parts {
 		name, value, hasValue := strings.Cut(part, "=")
-		hide := func(s string) string {
-			if u, err := url.QueryUnescape(s); secret(s) || (err == nil && secret(u)) {
-				changed = true
-				return hidden
-			}
-			return s
-		}
-		name = hide(name)
+		name = r.hide(name, true)
 		if hasValue {
-			parts[i] = name + "=" + hide(value)
+			parts[i] = name + "=" + r.hide(value, true)
 		} else {
 			parts[i] = name
 		}
-	}
-	if !changed {
-		return q
 	}
 	return strings.Join(parts, "&")
 }
 
 // hideValue hides the credentials of a value "Bearer ..." or "Basic ...",
-// and the words of v that are secrets: the runs between spaces, commas,
-// semicolons and quotes, and the part of such a run after its first '='
-// or ':', as in a cookie "session=<token>" or "token:<token>".
-func hideValue(v string, secret func(string) bool) string {
+// the tokens inside v, and the words of v that hold one once decoded:
+// the runs between spaces, commas, semicolons and quotes, or the part of
+// such a run after its first '=' or ':', as in a cookie "session=<token>"
+// or "token:<token>".
+func hideValue(v string, r *redactor) string {
 	if scheme, _, ok := strings.Cut(strings.TrimSpace(v), " "); ok && (strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "Basic")) {
 		return scheme + " " + hidden
 	}
-	var b strings.Builder
-	changed := false
-	start := 0
-	flush := func(end int) {
-		word := v[start:end]
-		if hid := hideWord(word, secret); hid != word {
-			changed = true
-			word = hid
-		}
-		b.WriteString(word)
-	}
-	for i := 0; i < len(v); i++ {
-		if strings.IndexByte(" \t,;\"'", v[i]) >= 0 {
-			flush(i)
-			b.WriteByte(v[i])
-			start = i + 1
-		}
-	}
-	flush(len(v))
-	if !changed {
+	v = r.replace(v)
+	if !strings.ContainsAny(v, "%+") {
 		return v
+	}
+	var b strings.Builder
+	start := 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && strings.IndexByte(" \t,;\"'", v[i]) < 0 {
+			continue
+		}
+		b.WriteString(hideWord(v[start:i], r))
+		if i < len(v) {
+			b.WriteByte(v[i])
+		}
+		start = i + 1
 	}
 	return b.String()
 }
 
-func hideWord(w string, secret func(string) bool) string {
-	if w == "" {
+func hideWord(w string, r *redactor) string {
+	if !r.containsDecoded(w, true) {
 		return w
 	}
-	if u, err := url.QueryUnescape(w); secret(w) || (err == nil && secret(u)) {
-		return hidden
+	if i := strings.IndexAny(w, "=:"); i >= 0 && !r.containsDecoded(w[:i+1], true) {
+		return w[:i+1] + r.hide(w[i+1:], true)
 	}
-	if i := strings.IndexAny(w, "=:"); i >= 0 {
-		rest := w[i+1:]
-		if u, err := url.QueryUnescape(rest); secret(rest) || (err == nil && secret(u)) {
-			return w[:i+1] + hidden
-		}
-	}
-	return w
+	return hidden
 }
 
 // shownPath returns the path of rec as the logger shows it.
@@ -185,10 +152,5 @@ func (h *Handler) hideControlPath(p string) string {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return hidePath(p, func(s string) bool {
-		_, session := h.tokens[s]
-		_, sessionless := h.sessionless[s]
-		_, refresh := h.auth.refresh[s]
-		return session || sessionless || refresh
-	})
+	return hidePath(p, h.redactorLocked(""))
 }

@@ -85,6 +85,7 @@ func (h *Handler) Reset() {
 	defer h.gate.Unlock()
 	h.faults.reset()
 	h.mu.Lock()
+	h.retireTokensLocked()
 	h.gen++
 	close(h.cut)
 	h.cut = make(chan struct{})

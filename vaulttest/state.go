@@ -237,6 +237,7 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	h.sessionAddedLocked(s, generated, h.nowLocked())
 	h.sessions[s.ID] = s
 	h.tokens[s.Token] = s
+	h.noteTokenLocked(s.Token)
 	h.sessionCreatedLocked(s)
 	return s.clone(), nil
 }

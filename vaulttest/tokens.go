@@ -34,6 +34,7 @@ func (h *Handler) addSessionlessToken(userID, token string) (string, error) {
 		token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
 	}
 	h.sessionless[token] = userID
+	h.noteTokenLocked(token)
 	return token, nil
 }
 

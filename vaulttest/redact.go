@@ -1,0 +1,209 @@
+package vaulttest
+
+import (
+	"sort"
+	"strings"
+)
+
+// maxRetiredTokens bounds the tokens of before a reset that the handler
+// keeps hiding: the most recent ones are kept.
+const maxRetiredTokens = 1 << 14
+
+// retiredTokens holds the tokens the handler issued or was given before
+// its resets, so that a client that kept one does not see it in the
+// logs of the next test. It keeps the latest maxRetiredTokens, in the
+// order they were retired.
+type retiredTokens struct {
+	set   map[string]struct{}
+	order []string // a ring of the set's tokens, oldest at next
+	next  int
+}
+
+func (r *retiredTokens) add(tok string) {
+	if tok == "" {
+		return
+	}
+	if r.set == nil {
+		r.set = make(map[string]struct{})
+	}
+	if _, ok := r.set[tok]; ok {
+		return
+	}
+	if len(r.order) < maxRetiredTokens {
+		r.order = append(r.order, tok)
+	} else {
+		delete(r.set, r.order[r.next])
+		r.order[r.next] = tok
+		r.next = (r.next + 1) % maxRetiredTokens
+	}
+	r.set[tok] = struct{}{}
+}
+
+func (r *retiredTokens) has(tok string) bool {
+	_, ok := r.set[tok]
+	return ok
+}
+
+// retireTokensLocked adds every token of the handler to its retired
+// tokens, before a reset forgets them. h.mu must be held.
+func (h *Handler) retireTokensLocked() {
+	for tok := range h.tokens {
+		h.retired.add(tok)
+	}
+	for tok := range h.sessionless {
+		h.retired.add(tok)
+	}
+	for tok := range h.auth.refresh {
+		h.retired.add(tok)
+	}
+}
+
+// noteTokenLocked records the length of a token the handler issued or
+// was given, so that the redactor looks for tokens of that length.
+// h.mu must be held.
+func (h *Handler) noteTokenLocked(tok string) {
+	if tok == "" {
+		return
+	}
+	if h.tokenLens == nil {
+		h.tokenLens = make(map[int]struct{})
+	}
+	h.tokenLens[len(tok)] = struct{}{}
+}
+
+// redactorLocked returns the redactor of the handler's tokens, current
+// and retired, and own, the request's own bearer token if not empty.
+// h.mu must be held.
+func (h *Handler) redactorLocked(own string) *redactor {
+	lens := make([]int, 0, len(h.tokenLens)+1)
+	for n := range h.tokenLens {
+		lens = append(lens, n)
+	}
+	if _, ok := h.tokenLens[len(own)]; own != "" && !ok {
+		lens = append(lens, len(own))
+	}
+	// Longest first, so that a token holding a shorter one is hidden
+	// whole.
+	sort.Sort(sort.Reverse(sort.IntSlice(lens)))
+	return &redactor{lens: lens, secret: func(s string) bool {
+		if s == own && own != "" {
+			return true
+		}
+		_, session := h.tokens[s]
+		_, sessionless := h.sessionless[s]
+		_, refresh := h.auth.refresh[s]
+		return session || sessionless || refresh || h.retired.has(s)
+	}}
+}
+
+// redactor finds tokens inside text: secret says whether a string is a
+// token, lens lists the lengths tokens have, longest first.
+type redactor struct {
+	lens   []int
+	secret func(string) bool
+}
+
+// replace returns s with every token inside it replaced by hidden.
+func (r *redactor) replace(s string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); {
+		n := r.tokenAt(s, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(hidden)
+		i += n
+		last = i
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// contains reports whether a token is inside s.
+func (r *redactor) contains(s string) bool {
+	for i := range len(s) {
+		if r.tokenAt(s, i) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenAt returns the length of the token at s[i:], or 0.
+func (r *redactor) tokenAt(s string, i int) int {
+	for _, n := range r.lens {
+		if i+n <= len(s) && r.secret(s[i:i+n]) {
+			return n
+		}
+	}
+	return 0
+}
+
+// containsDecoded reports whether a token is inside s once its
+// percent-encoding is decoded, once or up to three times over; plus
+// says whether '+' stands for a space, as in a query.
+func (r *redactor) containsDecoded(s string, plus bool) bool {
+	for range 3 {
+		d := percentDecode(s, plus)
+		if d == s {
+			return false
+		}
+		if r.contains(d) {
+			return true
+		}
+		s = d
+	}
+	return false
+}
+
+// hide returns s with the tokens inside it replaced by hidden, or hidden
+// alone if a token still shows once s is decoded.
+func (r *redactor) hide(s string, plus bool) string {
+	out := r.replace(s)
+	if r.containsDecoded(out, plus) {
+		return hidden
+	}
+	return out
+}
+
+// percentDecode decodes the escapes "%XX" of s, and '+' as a space if
+// plus, leaving a '%' that begins no escape as it is.
+func percentDecode(s string, plus bool) string {
+	if !strings.ContainsRune(s, '%') && (!plus || !strings.ContainsRune(s, '+')) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		case c == '+' && plus:
+			b = append(b, ' ')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	default:
+		return c - 'a' + 10
+	}
+}
