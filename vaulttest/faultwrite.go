@@ -34,17 +34,8 @@ const loginPage = `<!DOCTYPE html>
 // first request of its connection. It reports whether the request is
 // still to be served normally.
 func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *record, rt route, f Fault, first bool) bool {
-	if f.Latency > 0 {
-		if !h.wait(r, rec, f.Latency) {
-			return false
-		}
-		if h.stale(rec) {
-			// Reset while it waited: it is answered as one that was
-			// served then, and changes nothing.
-			h.setStatus(rec, http.StatusServiceUnavailable)
-			writeResult(w, staleResult())
-			return false
-		}
+	if !h.delay(w, r, rec, f.Latency) {
+		return false
 	}
 	switch f.Action {
 	case Respond:
@@ -133,6 +124,25 @@ func resetMidBody(w http.ResponseWriter, res result, f Fault) {
 // wait sleeps for d and reports whether the request is still wanted:
 // false if its context ended first. Closing the handler, and a reset
 // after the request arrived, end the wait.
+// delay waits d, if positive, before r is answered. It reports whether
+// r is still to be answered: not when its context ended, nor when the
+// handler was reset while it waited, which delay answers as a request
+// served then, changing nothing.
+func (h *Handler) delay(w http.ResponseWriter, r *http.Request, rec *record, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	if !h.wait(r, rec, d) {
+		return false
+	}
+	if h.stale(rec) {
+		h.setStatus(rec, http.StatusServiceUnavailable)
+		writeResult(w, staleResult())
+		return false
+	}
+	return true
+}
+
 func (h *Handler) wait(r *http.Request, rec *record, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()

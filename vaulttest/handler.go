@@ -139,9 +139,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	defer h.logRequest(r, rec, start)
 	if !faulted {
-		h.serveAPI(w, r, rec, rt, nil)
+		if h.delay(w, r, rec, h.cfg.latency) {
+			h.serveAPI(w, r, rec, rt, nil)
+		}
 		return
 	}
+	f.Latency += h.cfg.latency
 	if h.serveFault(w, r, rec, rt, f, first) {
 		h.serveAPI(w, r, rec, rt, &f)
 	}

@@ -31,6 +31,8 @@ type config struct {
 	signedTokens bool
 	// accessTokenLifetime is WithAccessTokenLifetime's, or zero.
 	accessTokenLifetime time.Duration
+	// latency is WithLatency's, or zero.
+	latency time.Duration
 
 	webhooks       []Webhook
 	webhookOptions WebhookOptions
@@ -96,4 +98,14 @@ func WithClock(now func() time.Time) Option {
 // handler logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
+}
+
+// WithLatency delays every answer of the API by d, the way a fault's
+// Latency does, outside the fault queue: it leaves every queued fault to
+// match the requests it selects, and a fault's own Latency adds to it.
+// The wait ends early when the request's context ends, when the handler
+// is reset or closed. Control API requests are not delayed. Zero or
+// less means no delay.
+func WithLatency(d time.Duration) Option {
+	return func(c *config) { c.latency = max(d, 0) }
 }

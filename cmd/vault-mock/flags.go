@@ -269,7 +269,6 @@ func (o options) failure() vaulttest.Fault {
 		Status:     o.failStatus,
 		Action:     failModes[o.failMode],
 		RetryAfter: o.retryAfter,
-		Latency:    o.latency,
 	}
 	if f.Action == vaulttest.Respond && f.Status == 0 {
 		f.Status = http.StatusServiceUnavailable
@@ -283,9 +282,6 @@ func (o options) faults() []vaulttest.Fault {
 	if o.failing() {
 		out = append(out, o.failure())
 	}
-	if o.latency > 0 {
-		out = append(out, vaulttest.Fault{Latency: o.latency, Count: vaulttest.Unlimited})
-	}
 	return out
 }
 
@@ -297,6 +293,8 @@ func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Optio
 		vaulttest.WithRequestLog(o.requestLog),
 		vaulttest.WithRequestLogBytes(int(o.requestLogBytes)),
 		vaulttest.WithSeed(seed),
+		// Outside the fault queue, so that it shadows no fault.
+		vaulttest.WithLatency(o.latency),
 	}
 	if o.showTokens {
 		opts = append(opts, vaulttest.WithShowTokens())
