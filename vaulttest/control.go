@@ -93,6 +93,15 @@ type controlRoute struct {
 	action  controlAction
 }
 
+// unheldRoutes are the control routes a reset does not wait for: the
+// reset itself, and those that wait for requests or deliveries, which a
+// reset would otherwise wait for in turn.
+var unheldRoutes = map[string]bool{
+	http.MethodPost + " /reset":        true,
+	http.MethodGet + " /requests/wait": true,
+	http.MethodGet + " /deliveries":    true,
+}
+
 // controlRoutes are the routes of the control API. A route added here
 // follows the input rules of control_input.go by being here.
 var controlRoutes = []controlRoute{
@@ -220,6 +229,13 @@ func (h *Handler) dispatchControl(w http.ResponseWriter, r *http.Request) (int, 
 			return 0, nil, err
 		}
 		c.q = q
+		if !unheldRoutes[c.route] {
+			// Held back while a reset runs, seeds included, so that a
+			// reset is whole: the seeds get the IDs and tokens they got
+			// before, and a call comes before the reset or after it.
+			h.gate.RLock()
+			defer h.gate.RUnlock()
+		}
 		return rt.action(h, c)
 	}
 	if allow != nil {
