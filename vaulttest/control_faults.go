@@ -43,6 +43,7 @@ var controlFaultFields = map[string]string{
 	"Token":      "token",
 	"UserID":     "userId",
 	"Count":      "count",
+	"Code":       "code",
 	"Action":     "action",
 	"Status":     "status",
 	"Latency":    "latency",
@@ -221,17 +222,24 @@ func (h *Handler) controlListFaults(*controlCall) (int, any, error) {
 // controlAddFaults queues one fault, or an array of them: all of them,
 // or none if any is refused.
 func (h *Handler) controlAddFaults(c *controlCall) (int, any, error) {
-	var list []controlFault
+	var list []*controlFault
 	many := bytes.HasPrefix(bytes.TrimSpace(c.body), []byte("["))
 	var err error
 	if many {
 		err = c.decode(&list)
 	} else {
-		list = make([]controlFault, 1)
-		err = c.decode(&list[0])
+		list = []*controlFault{new(controlFault)}
+		err = c.decode(list[0])
 	}
 	if err != nil {
 		return 0, nil, err
+	}
+	for i, cf := range list {
+		if cf == nil {
+			ce := badRequest("faults[%d]: a fault is a JSON object, not null", i)
+			ce.Index = &i
+			return 0, nil, ce
+		}
 	}
 	if len(list) > maxControlFaults {
 		return 0, nil, badRequest("%d faults in one request; at most %d", len(list), maxControlFaults)

@@ -23,7 +23,8 @@ import (
 //     are refused, each with a 400 that names it;
 //   - a member of another JSON type than the route takes is refused with
 //     the type it takes;
-//   - a route that takes no body takes nothing or an empty object;
+//   - a body of null is refused: a route that takes no body takes
+//     nothing or an empty object, and one that takes a body, a value;
 //   - the query parameters of a route are matched the same way: an
 //     unknown one, one given twice and one without a value are refused;
 //   - a body is at most maxControlBody bytes (413).
@@ -64,11 +65,20 @@ func (c *controlCall) readBody() error {
 // decode reads the request's JSON body into v by the input rules. An
 // absent body leaves v as it is, unless the route requires one.
 func (c *controlCall) decode(v any) error {
-	if len(bytes.TrimSpace(c.body)) == 0 {
+	trimmed := bytes.TrimSpace(c.body)
+	if len(trimmed) == 0 {
 		if c.rule == requiredBody {
 			return badRequest("%s needs a JSON body", c.route)
 		}
 		return nil
+	}
+	if string(trimmed) == "null" {
+		// null would leave v as it is: a body that says nothing is
+		// either left out or a mistake.
+		if c.rule == noBody {
+			return badRequest("%s takes no body, or {}: not null", c.route)
+		}
+		return badRequest("%s takes a JSON object, not null; leave the body out to send none", c.route)
 	}
 	err := json.Unmarshal(c.body, v, json.RejectUnknownMembers(true))
 	if err == nil {

@@ -196,6 +196,13 @@ func (h *Handler) controlWaitRequests(c *controlCall) (int, any, error) {
 			return 0, nil, ce
 		}
 	}
+	if most := h.cfg.requestLog; most > 0 && n > most {
+		// The log would drop the oldest match before the last arrived:
+		// the wait could end only by its time-out.
+		ce := badRequest("query parameter \"count\" %d: the request log keeps the newest %d requests; wait for at most %d", n, most, most)
+		ce.Field = "count"
+		return 0, nil, ce
+	}
 	wt := h.cfg.control.WriteTimeout
 	timeout := defaultWaitTimeout
 	if wt > 0 && wt <= 2*defaultWaitTimeout {
@@ -207,7 +214,7 @@ func (h *Handler) controlWaitRequests(c *controlCall) (int, any, error) {
 		case err != nil || d <= 0:
 			err = fmt.Errorf("query parameter \"timeout\" %q: a positive duration such as \"5s\"", s)
 		case wt > 0 && d >= wt:
-			err = fmt.Errorf("query parameter \"timeout\" %s is not shorter than the server's write timeout of %s: the answer would be cut", d, wt)
+			err = fmt.Errorf("query parameter \"timeout\" %s: must be shorter than the server's write timeout of %s, which would cut the answer", d, wt)
 		}
 		if err != nil {
 			ce := badRequest("%v", err)

@@ -138,6 +138,11 @@ func (h *Handler) controlAddUser(c *controlCall) (int, any, error) {
 	if err := c.decode(&u); err != nil {
 		return 0, nil, err
 	}
+	if u.ID == "" {
+		ce := badRequest("a user needs an id")
+		ce.Field = "id"
+		return 0, nil, ce
+	}
 	if err := h.addUser(User(u)); err != nil {
 		return 0, nil, stateError(err)
 	}
@@ -177,7 +182,9 @@ func (h *Handler) controlAddToken(c *controlCall) (int, any, error) {
 		return 0, nil, err
 	}
 	if tok.UserID != "" && tok.UserID != c.args[0] {
-		return 0, nil, badRequest("userId %q differs from the route's user %q", tok.UserID, c.args[0])
+		ce := badRequest("userId %q differs from the route's user %q", tok.UserID, c.args[0])
+		ce.Field = "userId"
+		return 0, nil, ce
 	}
 	t, err := h.addSessionlessToken(c.args[0], tok.Token)
 	if err != nil {
@@ -192,7 +199,9 @@ func (h *Handler) controlSeedDemo(c *controlCall) (int, any, error) {
 		return 0, nil, err
 	}
 	if d.Sessions < 0 || d.Sessions > MaxDemoSessions {
-		return 0, nil, badRequest("sessions must be between 1 and %d, or 0 for %d", MaxDemoSessions, DemoSessions)
+		ce := badRequest("sessions must be between 1 and %d, or 0 for %d", MaxDemoSessions, DemoSessions)
+		ce.Field = "sessions"
+		return 0, nil, ce
 	}
 	list := h.SeedDemo(Demo(d))
 	return http.StatusCreated, controlSessions(list, h.Now()), nil

@@ -89,16 +89,9 @@ func (h *Handler) controlAddWebhook(c *controlCall) (int, any, error) {
 		return 0, nil, err
 	}
 	w := Webhook{URL: in.URL, Secret: in.Secret, Form: in.Form}
-	if reason := w.problem(); reason != "" {
+	if member, reason := w.problem(); reason != "" {
 		ce := badRequest("%s", reason)
-		switch {
-		case in.Secret == "":
-			ce.Field = "secret"
-		case w.Form != webhook.FormTimestamp && w.Form != webhook.FormID:
-			ce.Field = "form"
-		default:
-			ce.Field = "url"
-		}
+		ce.Field = member
 		return 0, nil, ce
 	}
 	w, err := h.webhooks.add(w)
@@ -179,15 +172,23 @@ func (h *Handler) controlClearDeliveries(*controlCall) (int, any, error) {
 }
 
 func (h *Handler) controlDeliverTwice(c *controlCall) (int, any, error) {
-	var in controlTwice
+	// Events is a pointer here, to tell a missing member from 0.
+	var in struct {
+		Events *int `json:"events"`
+	}
 	if err := c.decode(&in); err != nil {
 		return 0, nil, err
 	}
-	if in.Events < 0 {
+	if in.Events == nil {
+		ce := badRequest("events is required: how many of the next events arrive twice")
+		ce.Field = "events"
+		return 0, nil, ce
+	}
+	if *in.Events < 0 {
 		ce := badRequest("events must not be negative")
 		ce.Field = "events"
 		return 0, nil, ce
 	}
-	h.DeliverNextTwice(in.Events)
-	return http.StatusOK, in, nil
+	h.DeliverNextTwice(*in.Events)
+	return http.StatusOK, controlTwice{Events: *in.Events}, nil
 }

@@ -2,7 +2,9 @@ package vaulttest
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +20,11 @@ import (
 //   - a Count of zero, which Faults.Add takes for one: an input that
 //     says zero is a mistake;
 //   - a Latency at or beyond writeTimeout: the server would cut the
-//     answer, and the client see a dropped connection.
+//     answer, and the client see a dropped connection;
+//   - what the fault would never send: a Code but for Respond with a
+//     Status and no Body, a Header or RetryAfter with
+//     ResetBeforeResponse, and a Retry-After in Header beside RetryAfter,
+//     of which one would be dropped.
 func (f Fault) ValidateInput(writeTimeout time.Duration) error {
 	if f.Count == 0 {
 		return &FaultError{Field: "Count", Value: "0",
@@ -27,9 +33,40 @@ func (f Fault) ValidateInput(writeTimeout time.Duration) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
+	if err := f.checkUnsent(); err != nil {
+		return err
+	}
 	if writeTimeout > 0 && f.Latency >= writeTimeout {
 		return &FaultError{Field: "Latency", Value: f.Latency.String(),
 			Reason: fmt.Sprintf("is not shorter than the server's write timeout of %s: no answer would be sent", writeTimeout)}
+	}
+	return nil
+}
+
+// checkUnsent returns a *FaultError for a part of f that its answer
+// would never carry, or nil.
+func (f Fault) checkUnsent() error {
+	if f.Code != "" && (f.Action != Respond || f.Status == 0 || f.Body != nil) {
+		return &FaultError{Field: "Code", Value: strconv.Quote(f.Code),
+			Reason: "is sent only in the error body of Respond with a Status and no Body"}
+	}
+	if f.Action == ResetBeforeResponse {
+		if len(f.Header) > 0 {
+			return &FaultError{Field: "Header", Value: strconv.Quote(slices.Sorted(maps.Keys(f.Header))[0]),
+				Reason: "ResetBeforeResponse closes the connection before any header is sent"}
+		}
+		if f.RetryAfter != "" {
+			return &FaultError{Field: "RetryAfter", Value: strconv.Quote(f.RetryAfter),
+				Reason: "ResetBeforeResponse closes the connection before any header is sent"}
+		}
+	}
+	if f.RetryAfter != "" {
+		for name := range f.Header {
+			if http.CanonicalHeaderKey(name) == "Retry-After" {
+				return &FaultError{Field: "Header", Value: strconv.Quote(name),
+					Reason: "gives Retry-After a second value beside RetryAfter; set one of them"}
+			}
+		}
 	}
 	return nil
 }

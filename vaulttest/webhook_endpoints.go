@@ -118,7 +118,7 @@ func (o WebhookOptions) withDefaults() (WebhookOptions, error) {
 // http or https URL, or holds credentials, an empty secret, or an
 // unknown form. Its message never holds the secret.
 func (w Webhook) Validate() error {
-	if reason := w.problem(); reason != "" {
+	if _, reason := w.problem(); reason != "" {
 		return errors.New("vaulttest: " + reason)
 	}
 	return nil
@@ -127,27 +127,29 @@ func (w Webhook) Validate() error {
 // validate is Validate with errInvalid, which the control API answers
 // with 400.
 func (w Webhook) validate() error {
-	if reason := w.problem(); reason != "" {
+	if _, reason := w.problem(); reason != "" {
 		return fmt.Errorf("%w: %s", errInvalid, reason)
 	}
 	return nil
 }
 
-func (w Webhook) problem() string {
+// problem returns the JSON member of the control API that w has wrong
+// ("url", "secret" or "form") and why, or two empty strings.
+func (w Webhook) problem() (member, reason string) {
 	u, err := url.Parse(w.URL)
 	switch {
 	case w.URL == "":
-		return "a webhook needs a URL"
+		return "url", "a webhook needs a URL"
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Sprintf("webhook URL %q is not an absolute http or https URL", w.URL)
+		return "url", fmt.Sprintf("webhook URL %q is not an absolute http or https URL", w.URL)
 	case u.User != nil:
-		return fmt.Sprintf("webhook URL %q holds credentials", u.Redacted())
+		return "url", fmt.Sprintf("webhook URL %q holds credentials", u.Redacted())
 	case w.Secret == "":
-		return "a webhook needs a secret"
+		return "secret", "a webhook needs a secret"
 	case w.Form != webhook.FormTimestamp && w.Form != webhook.FormID:
-		return fmt.Sprintf("unknown webhook %v", w.Form)
+		return "form", fmt.Sprintf("unknown webhook %v", w.Form)
 	}
-	return ""
+	return "", ""
 }
 
 // errClosed is the error of AddWebhook on a closed Handler.
