@@ -200,21 +200,32 @@ func sessionField(name []byte) int {
 	return matchFold(name, sessionMembers)
 }
 
+// openObject reads the '{' that opens a session object. It reports false
+// when there is no object to read members from: a null, which it reads
+// (the session stays zero and fails for want of an id), or a value of
+// another type, whose error it returns.
+func (r *jsonReader) openObject() (bool, error) {
+	switch k := r.kind(); k {
+	case '{':
+		if err := r.delim(); err != nil {
+			return false, err
+		}
+		return true, nil
+	case 'n':
+		_, err := r.value()
+		return false, err
+	default:
+		if err := r.skip(); err != nil {
+			return false, err
+		}
+		return false, typeError("a JSON object", k)
+	}
+}
+
 // readSession reads one session into s, which is zero. A null leaves it
 // zero, so that it fails for want of an id.
 func (r *jsonReader) readSession(s *SessionResponse) error {
-	switch k := r.kind(); k {
-	case '{':
-	case 'n':
-		_, err := r.value()
-		return err
-	default:
-		if err := r.skip(); err != nil {
-			return err
-		}
-		return typeError("a JSON object", k)
-	}
-	if err := r.delim(); err != nil {
+	if open, err := r.openObject(); !open {
 		return err
 	}
 	for r.more() {

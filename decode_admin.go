@@ -62,18 +62,7 @@ func adminSessionField(name []byte) int {
 // userID, the user the call asked for, shares that string instead of
 // allocating its own.
 func (r *jsonReader) readAdminSession(s *AdminSessionResponse, userID string) error {
-	switch k := r.kind(); k {
-	case '{':
-	case 'n':
-		_, err := r.value()
-		return err
-	default:
-		if err := r.skip(); err != nil {
-			return err
-		}
-		return typeError("a JSON object", k)
-	}
-	if err := r.delim(); err != nil {
+	if open, err := r.openObject(); !open {
 		return err
 	}
 	for r.more() {
