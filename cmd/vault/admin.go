@@ -107,8 +107,8 @@ func (c *cli) adminList(ctx context.Context, args []string) int {
 	if len(rest) != 1 {
 		return c.fail(exitUsage, "", fmt.Sprintf("admin sessions list takes one USER_ID, got %d arguments", len(rest)), "run vault admin sessions list --help")
 	}
-	if *output != outputTable && *output != outputJSON {
-		return c.fail(exitUsage, "", fmt.Sprintf("unknown --output %q", printable(*output)), "use table or json")
+	if code, ok := c.checkOutput(*output); !ok {
+		return code
 	}
 	cfg, client, err := c.connect(conn)
 	if err != nil {
@@ -168,8 +168,8 @@ func (c *cli) adminGet(ctx context.Context, args []string) int {
 	if len(rest) != 2 {
 		return c.fail(exitUsage, "", fmt.Sprintf("admin sessions get takes USER_ID and SESSION_ID, got %d arguments", len(rest)), "run vault admin sessions get --help")
 	}
-	if *output != outputTable && *output != outputJSON {
-		return c.fail(exitUsage, "", fmt.Sprintf("unknown --output %q", printable(*output)), "use table or json")
+	if code, ok := c.checkOutput(*output); !ok {
+		return code
 	}
 	cfg, client, err := c.connect(conn)
 	if err != nil {

@@ -49,8 +49,8 @@ func (c *cli) list(ctx context.Context, args []string) int {
 	if len(rest) > 0 {
 		return c.fail(exitUsage, "", fmt.Sprintf("sessions list takes no arguments, got %d", len(rest)), "run vault sessions list --help")
 	}
-	if *output != outputTable && *output != outputJSON {
-		return c.fail(exitUsage, "", fmt.Sprintf("unknown --output %q", printable(*output)), "use table or json")
+	if code, ok := c.checkOutput(*output); !ok {
+		return code
 	}
 	cfg, client, err := c.connect(conn)
 	if err != nil {
@@ -110,4 +110,13 @@ func limitLine(l vault.SessionLimits) string {
 		line += ", " + printable(strings.ReplaceAll(l.Warning, "_", " "))
 	}
 	return line
+}
+
+// checkOutput refuses an --output other than table or json, with the exit
+// code to return.
+func (c *cli) checkOutput(output string) (int, bool) {
+	if output == outputTable || output == outputJSON {
+		return exitOK, true
+	}
+	return c.fail(exitUsage, "", fmt.Sprintf("unknown --output %q", printable(output)), "use table or json"), false
 }

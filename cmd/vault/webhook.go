@@ -111,8 +111,8 @@ func (c *cli) listen(ctx context.Context, args []string) int {
 	if len(rest) > 0 {
 		return c.fail(exitUsage, "", fmt.Sprintf("webhook listen takes no arguments, got %d", len(rest)), "run vault webhook listen --help")
 	}
-	if *output != outputTable && *output != outputJSON {
-		return c.fail(exitUsage, "", fmt.Sprintf("unknown --output %q", printable(*output)), "use table or json")
+	if code, ok := c.checkOutput(*output); !ok {
+		return code
 	}
 	all, err := c.webhookSecrets(secrets, *secretFile)
 	if err != nil {
