@@ -50,31 +50,10 @@ func (c *cli) adminRevoke(ctx context.Context, args []string) int {
 	ctx, cancel := withTimeout(ctx, cfg)
 	defer cancel()
 	userID, ids := rest[0], rest[1:]
-	revoked := 0
-	for i, id := range ids {
+	return c.revokeEach(ctx, cfg, ids, func(ctx context.Context, id string) (operation, error) {
 		_, err := client.AdminSessions.RevokeUserSession(ctx, userID, id)
-		if err == nil {
-			revoked++
-			fmt.Fprintf(c.stdout, "revoked %s\n", printable(id))
-			continue
-		}
-		op := operation{sdk: sdkRevokeUserSession, label: "revoke session " + printable(id) + " of user " + printable(userID)}
-		f := explain(op, err, cfg)
-		c.fail(exitFailure, cfg.token, f.msg, f.hint)
-		if !failsOneSession(err) {
-			if left := len(ids) - i - 1; left > 0 {
-				c.fail(exitFailure, cfg.token, fmt.Sprintf("stopped; %d more session(s) not attempted", left), "")
-			}
-			break
-		}
-	}
-	if revoked < len(ids) {
-		if len(ids) > 1 {
-			c.fail(exitFailure, cfg.token, fmt.Sprintf("revoked %d of %d sessions", revoked, len(ids)), "")
-		}
-		return exitFailure
-	}
-	return exitOK
+		return operation{sdk: sdkRevokeUserSession, label: "revoke session " + printable(id) + " of user " + printable(userID)}, err
+	}, failsOneSession)
 }
 
 // failsOneSession reports whether err, the error of revoking one session

@@ -53,19 +53,29 @@ func (c *cli) revoke(ctx context.Context, args []string) int {
 
 	ctx, cancel := withTimeout(ctx, cfg)
 	defer cancel()
+	return c.revokeEach(ctx, cfg, ids, func(ctx context.Context, id string) (operation, error) {
+		_, err := client.Sessions.RevokeSession(ctx, id)
+		op := opRevoke
+		op.label = "revoke session " + printable(id)
+		return op, err
+	}, perSession)
+}
+
+// revokeEach revokes ids one by one with revoke, printing each revoked
+// ID and explaining each failure. It goes on past a failure that
+// goesOn says concerns one session alone, and stops at any other.
+func (c *cli) revokeEach(ctx context.Context, cfg config, ids []string, revoke func(context.Context, string) (operation, error), goesOn func(error) bool) int {
 	revoked := 0
 	for i, id := range ids {
-		_, err := client.Sessions.RevokeSession(ctx, id)
+		op, err := revoke(ctx, id)
 		if err == nil {
 			revoked++
 			fmt.Fprintf(c.stdout, "revoked %s\n", printable(id))
 			continue
 		}
-		op := opRevoke
-		op.label = "revoke session " + printable(id)
 		f := explain(op, err, cfg)
 		c.fail(exitFailure, cfg.token, f.msg, f.hint)
-		if !perSession(err) {
+		if !goesOn(err) {
 			if left := len(ids) - i - 1; left > 0 {
 				c.fail(exitFailure, cfg.token, fmt.Sprintf("stopped; %d more session(s) not attempted", left), "")
 			}
