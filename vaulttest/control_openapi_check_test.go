@@ -29,7 +29,7 @@ func TestControlOpenAPICheckRefusesIncompleteDocuments(t *testing.T) {
 		},
 		{
 			name: "a session's members no longer all sent",
-			old:  "      required: [id, userId, token, ipAddress, userAgent, deviceInfo, mfaVerified, createdAt, lastActivityAt, expiresAt, revoked, revokedAt, active, deviceFingerprint]\n",
+			old:  "      required: [id, userId, token, ipAddress, userAgent, deviceInfo, mfaVerified, createdAt, lastActivityAt, expiresAt, revoked, revokedAt, active, deviceFingerprint, refreshToken]\n",
 			new:  "",
 		},
 		{

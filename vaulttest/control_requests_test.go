@@ -163,7 +163,8 @@ func TestControlAnswersEveryMember(t *testing.T) {
 	assert.Equal(t, "null", string(s["deviceInfo"]))
 	assert.Equal(t, "null", string(s["revokedAt"]))
 	assert.Equal(t, "null", string(s["deviceFingerprint"]))
-	assert.Len(t, s, 14)
+	assert.Regexp(t, `^"vr_[0-9a-f]{40}"$`, string(s["refreshToken"]), "every session the handler adds has one")
+	assert.Len(t, s, 15)
 
 	r = ctl(t, srv, http.MethodGet, "/nope", "")
 	assert.JSONEq(t, `{"error":{"code":"NOT_FOUND","message":"No control route for GET /__vault/nope","field":null,"index":null,"route":null,"sessionId":null}}`, string(r.body))

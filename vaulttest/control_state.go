@@ -30,8 +30,8 @@ func newControlUserView(u User) controlUserView {
 	return controlUserView{ID: u.ID, TenantID: nullable(u.TenantID), TenantSlug: nullable(u.TenantSlug), Admin: u.Admin}
 }
 
-// controlSession is a Session as the control API shows it, token
-// included.
+// controlSession is a Session as the control API shows it, its access
+// token and refresh token included.
 type controlSession struct {
 	ID             string                    `json:"id"`
 	UserID         string                    `json:"userId"`
@@ -52,6 +52,10 @@ type controlSession struct {
 	// matches the text of a session finds the members before it as
 	// they were.
 	DeviceFingerprint *string `json:"deviceFingerprint"`
+	// RefreshToken is the refresh token POST /auth/refresh accepts next
+	// for the session, shown as Token is; null for a session without
+	// one. It comes after DeviceFingerprint for the same reason.
+	RefreshToken *string `json:"refreshToken"`
 }
 
 func newControlSession(s Session, now time.Time) controlSession {
@@ -70,6 +74,7 @@ func newControlSession(s Session, now time.Time) controlSession {
 		Active:         s.Active(now),
 	}
 	c.DeviceFingerprint = nullable(s.DeviceFingerprint)
+	c.RefreshToken = nullable(s.RefreshToken)
 	if s.Revoked {
 		c.RevokedAt = &s.RevokedAt
 	}

@@ -41,7 +41,7 @@ func send(t *testing.T, method, url, token, body string) (int, string) {
 
 func TestRunControl(t *testing.T) {
 	m := startMock(t, "-sessions", "2", "-fail-status", "503", "-fail-route", vaulttest.RouteLogoutAllSessions)
-	require.Len(t, m.lines, 4)
+	require.Len(t, m.lines, 5)
 	assert.Equal(t, strings.TrimSuffix(m.baseURL, "/api/v1")+"/__vault", m.controlURL)
 
 	status, body := send(t, "GET", m.controlURL+"/faults", "", "")
@@ -93,7 +93,7 @@ func TestRunControl(t *testing.T) {
 
 func TestRunWithoutControl(t *testing.T) {
 	m := startMock(t, "-control=false")
-	assert.Len(t, m.lines, 3, "no control URL")
+	assert.Len(t, m.lines, 4, "no control URL")
 	status, _ := send(t, "GET", strings.TrimSuffix(m.baseURL, "/api/v1")+"/__vault/health", "", "")
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Equal(t, 0, m.stop(t))

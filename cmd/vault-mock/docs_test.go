@@ -76,6 +76,16 @@ func TestDocsShowWhatVaultMockAnswers(t *testing.T) {
 		},
 		control("GET", "/requests", ""),
 	))
+
+	// Refresh and logout: the demo session's refresh, after a reset.
+	status, _ := send(t, "POST", m.controlURL+"/reset", "", "")
+	require.Equal(t, http.StatusNoContent, status)
+	refresh := func() string {
+		_, answer := send(t, "POST", m.baseURL+"/auth/refresh", "", `{"refreshToken":"`+m.refreshToken+`"}`)
+		return strings.TrimSuffix(answer, "\n")
+	}
+	shows(answers(refresh))
+	shows(`-d "{\"refreshToken\":\"$VAULT_REFRESH_TOKEN\"}" "$VAULT_BASE_URL/auth/refresh"`)
 	assert.Equal(t, 0, m.stop(t))
 }
 

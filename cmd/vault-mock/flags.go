@@ -39,6 +39,10 @@ type options struct {
 	showTokens      bool
 	signedTokens    bool
 
+	// accessTokenLifetime is -access-token-lifetime, or zero for
+	// vaulttest's default.
+	accessTokenLifetime time.Duration
+
 	// webhookURLs and webhookSecrets are the -webhook-url and
 	// -webhook-secret flags, paired in order.
 	webhookURLs    []string
@@ -106,8 +110,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.TextVar(&o.dialect, "dialect", vaulttest.DialectSpec, "answer as the API's spec says (spec) or as the Vault server's code does (server)")
 	fs.BoolVar(&o.control, "control", true, "serve the control API under "+vaulttest.ControlPath+", to clients on the loopback interface")
 	fs.BoolVar(&o.controlRemote, "control-remote", false, "serve the control API to clients on any address too")
-	fs.BoolVar(&o.signedTokens, "signed-tokens", false, "make session tokens JWTs signed as the Vault server signs its access tokens, valid 15 minutes,\n"+
-		"with the key set at "+vaulttest.JWKSPath+" (printed as VAULT_JWKS_URL)")
+	fs.BoolVar(&o.signedTokens, "signed-tokens", false, "make session tokens JWTs signed as the Vault server signs its access tokens, valid 15 minutes\n"+
+		"or -access-token-lifetime, with the key set at "+vaulttest.JWKSPath+" (printed as VAULT_JWKS_URL)")
+	fs.DurationVar(&o.accessTokenLifetime, "access-token-lifetime", 0, "make the access tokens the mock generates for sessions, the printed ones and those of a refresh\n"+
+		"(POST "+vaulttest.BasePath+"/auth/refresh), expire this long after they were issued by the mock's clock, or with their session\n"+
+		"if sooner; an expired token is answered 401. A token given in a session seed, or without a session, does not expire.\n"+
+		"Default: "+vaulttest.AccessTokenLifetime.String()+" with -signed-tokens, as the Vault server's; without it, tokens live as long as their session")
 	fs.IntVar(&o.requestLog, "request-log", defaultRequestLog, "keep the last `N` requests in the log that the control API reads")
 	o.requestLogBytes = defaultRequestLogBytes
 	fs.Var(&o.requestLogBytes, "request-log-bytes", "keep no more requests in the log than fit in this `size`, such as 8MiB, 512KiB or a number of bytes")
@@ -150,6 +158,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, errors.New("-rate-limit must not be negative")
 	case o.rateWindow <= 0:
 		return options{}, errors.New("-rate-window must be positive")
+	case isSet(fs, "access-token-lifetime") && o.accessTokenLifetime <= 0:
+		return options{}, fmt.Errorf("-access-token-lifetime %s: must be positive; leave it out for the default", o.accessTokenLifetime)
 	case o.user == "":
 		return options{}, errors.New("-user must not be empty")
 	case o.admin == "":
@@ -301,6 +311,9 @@ func (o options) handlerOptions(seed func(*vaulttest.Handler)) []vaulttest.Optio
 	}
 	if o.signedTokens {
 		opts = append(opts, vaulttest.WithSignedTokens())
+	}
+	if o.accessTokenLifetime > 0 {
+		opts = append(opts, vaulttest.WithAccessTokenLifetime(o.accessTokenLifetime))
 	}
 	if o.control {
 		opts = append(opts, vaulttest.WithControlAPI(vaulttest.ControlOptions{AllowRemote: o.controlRemote, WriteTimeout: o.writeTimeout}))

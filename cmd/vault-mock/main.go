@@ -4,8 +4,9 @@
 //
 // It prints the API base URL, the token of a demo session, the token of
 // a demo administrator of the demo user's tenant (VAULT_ADMIN_TOKEN, for
-// the admin routes) and the URL of its control API as shell assignments
-// on standard output, then closes
+// the admin routes), the demo session's refresh token
+// (VAULT_REFRESH_TOKEN, for POST /api/v1/auth/refresh) and the URL of
+// its control API as shell assignments on standard output, then closes
 // it, logs requests to standard error and serves until it receives
 // SIGINT or SIGTERM; a second signal ends it at once. Started in the
 // background, it sets up a shell in one line:

@@ -98,11 +98,12 @@ func startProcess(t *testing.T, args ...string) *process {
 	case <-time.After(30 * time.Second):
 		t.Fatalf("vault-mock printed nothing; stderr:\n%s", p.stderr.String())
 	}
-	require.Len(t, got, 4, "stderr:\n%s", p.stderr.String())
+	require.Len(t, got, 5, "stderr:\n%s", p.stderr.String())
 	p.baseURL = strings.TrimPrefix(got[0], "VAULT_BASE_URL=")
 	p.token = strings.TrimPrefix(got[1], "VAULT_TOKEN=")
 	require.True(t, strings.HasPrefix(got[2], "VAULT_ADMIN_TOKEN="), got[2])
-	p.controlURL = strings.TrimPrefix(got[3], "VAULT_CONTROL_URL=")
+	require.True(t, strings.HasPrefix(got[3], "VAULT_REFRESH_TOKEN="), got[3])
+	p.controlURL = strings.TrimPrefix(got[4], "VAULT_CONTROL_URL=")
 	return p
 }
 

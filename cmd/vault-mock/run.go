@@ -58,6 +58,7 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer, tu
 	fmt.Fprintf(stdout, "VAULT_BASE_URL=%s%s\n", origin, vaulttest.BasePath)
 	fmt.Fprintf(stdout, "VAULT_TOKEN=%s\n", demo.Token)
 	fmt.Fprintf(stdout, "VAULT_ADMIN_TOKEN=%s\n", admin.Token)
+	fmt.Fprintf(stdout, "VAULT_REFRESH_TOKEN=%s\n", demo.RefreshToken)
 	if o.control {
 		fmt.Fprintf(stdout, "VAULT_CONTROL_URL=%s%s\n", origin, vaulttest.ControlPath)
 	}
@@ -101,8 +102,9 @@ func runProcess(ctx context.Context, args []string, stdout, stderr io.Writer, tu
 // newHandler returns the handler the flags ask for, seeded with the demo
 // user, a demo administrator of its tenant and the flags' faults; and
 // the demo's newest session and the administrator's session, whose
-// tokens are printed. A reset through the control API seeds the same
-// sessions, with the same IDs and tokens, and the same faults.
+// tokens are printed, and the demo session's refresh token too. A reset
+// through the control API seeds the same sessions, with the same IDs,
+// tokens and refresh tokens, and the same faults.
 func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.Session, vaulttest.Session) {
 	var first, admin vaulttest.Session
 	seeded := false

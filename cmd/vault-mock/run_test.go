@@ -25,6 +25,7 @@ import (
 type mock struct {
 	baseURL, token string
 	adminToken     string
+	refreshToken   string // the demo session's, VAULT_REFRESH_TOKEN
 	controlURL     string // empty with -control=false
 	lines          []string
 	stderr         *syncbuf.Buffer
@@ -71,11 +72,18 @@ func startMock(t *testing.T, args ...string) *mock {
 	require.GreaterOrEqual(t, len(m.lines), 3, "stderr: %s", m.stderr.String())
 	m.adminToken, ok = strings.CutPrefix(m.lines[2], "VAULT_ADMIN_TOKEN=")
 	require.True(t, ok, m.lines[2])
-	if len(m.lines) > 3 {
-		m.controlURL, ok = strings.CutPrefix(m.lines[3], "VAULT_CONTROL_URL=")
-		require.True(t, ok, m.lines[3])
+	require.GreaterOrEqual(t, len(m.lines), 4, "stderr: %s", m.stderr.String())
+	m.refreshToken, ok = strings.CutPrefix(m.lines[3], "VAULT_REFRESH_TOKEN=")
+	require.True(t, ok, m.lines[3])
+	rest := m.lines[4:]
+	if len(rest) > 0 && strings.HasPrefix(rest[0], "VAULT_CONTROL_URL=") {
+		m.controlURL = strings.TrimPrefix(rest[0], "VAULT_CONTROL_URL=")
+		rest = rest[1:]
 	}
-	require.LessOrEqual(t, len(m.lines), 4, "nothing else on standard output")
+	if len(rest) > 0 && strings.HasPrefix(rest[0], "VAULT_JWKS_URL=") { // with -signed-tokens
+		rest = rest[1:]
+	}
+	require.Empty(t, rest, "nothing else on standard output")
 	return m
 }
 

@@ -6,7 +6,7 @@ vault-mock first, and take its variables:
 
     go build -o vault-mock ./cmd/vault-mock
     eval "$(./vault-mock -addr 127.0.0.1:0 2>vault-mock.log &)"
-    export VAULT_BASE_URL VAULT_TOKEN VAULT_CONTROL_URL
+    export VAULT_BASE_URL VAULT_TOKEN VAULT_REFRESH_TOKEN VAULT_CONTROL_URL
     python3 examples/mock-control/test_control.py
 
 Every test starts with a reset, so the suite can run again and again
@@ -26,6 +26,8 @@ import urllib.request
 BASE_URL = os.environ.get("VAULT_BASE_URL", "")
 CONTROL_URL = os.environ.get("VAULT_CONTROL_URL", "")
 TOKEN = os.environ.get("VAULT_TOKEN", "")
+# Optional: the control API shows every session's refresh token too.
+REFRESH_TOKEN = os.environ.get("VAULT_REFRESH_TOKEN", "")
 DEMO_USER = "usr_demo"
 
 
@@ -171,9 +173,12 @@ class ControlTest(unittest.TestCase):
     def test_tokens_are_hidden_in_the_request_log(self):
         api("DELETE", "/users/me/sessions/" + TOKEN, TOKEN)  # the token where the session ID goes
         api("GET", "/users/me/sessions?access_token=" + TOKEN, TOKEN, {"X-Api-Key": TOKEN, "Cookie": "session=" + TOKEN})
+        api("GET", "/users/me/sessions?refresh_token=" + self.demo[0]["refreshToken"], TOKEN)
         r = control("GET", "/requests")
         self.assertEqual(r.status, 200)
         self.assertNotIn(TOKEN, r.raw.decode())
+        self.assertNotIn(self.demo[0]["refreshToken"], r.raw.decode())
+        self.assertEqual(r.body[2]["query"], "refresh_token=[REDACTED]")
         self.assertEqual(r.body[0]["path"], "/api/v1/users/me/sessions/[REDACTED]")
         self.assertEqual(r.body[1]["query"], "access_token=[REDACTED]")
         self.assertEqual(r.body[1]["header"]["Cookie"], ["session=[REDACTED]"])
@@ -245,6 +250,42 @@ class ControlTest(unittest.TestCase):
         r = control("GET", "/requests/wait?count=5&method=DELETE&timeout=100ms")
         self.assertEqual(r.status, 408, r.raw)
         self.assertEqual(r.error()["code"], "TIMEOUT")
+
+    # The refresh and logout routes, with the demo session's refresh token.
+    def test_refresh_rotates_and_a_reuse_revokes_the_session(self):
+        demo = self.demo[0]
+        refresh_token = demo["refreshToken"]
+        if REFRESH_TOKEN:
+            self.assertEqual(refresh_token, REFRESH_TOKEN, "the printed one, after a reset too")
+
+        def refresh(token):
+            return send("POST", BASE_URL + "/auth/refresh", {"refreshToken": token})
+
+        r = refresh(refresh_token)
+        self.assertEqual(r.status, 200, r.raw)
+        access, rotated = r.body["accessToken"], r.body["refreshToken"]
+        self.assertNotEqual(rotated, refresh_token, "every refresh rotates it")
+        self.assertEqual(r.body["user"]["id"], DEMO_USER)
+        self.assertEqual(api("GET", "/users/me/sessions", access).status, 200)
+        shown = control("GET", "/sessions/" + demo["id"]).body
+        self.assertEqual((shown["token"], shown["refreshToken"]), (access, rotated))
+
+        r = refresh(refresh_token)  # spent: taken for a stolen one
+        self.assertEqual(r.status, 401, r.raw)
+        self.assertIsNone(r.body, "an empty body, as the server's")
+        self.assertTrue(control("GET", "/sessions/" + demo["id"]).body["revoked"])
+        self.assertEqual(refresh(rotated).status, 401, "the whole session is revoked")
+        self.assertEqual(api("GET", "/users/me/sessions", access).status, 401)
+
+        other = self.demo[1]
+        r = api("POST", "/auth/logout", other["token"])
+        self.assertEqual(r.status, 200, r.raw)
+        self.assertEqual(r.body, {"message": "Logged out successfully"})
+        self.assertTrue(control("GET", "/sessions/" + other["id"]).body["revoked"])
+        self.assertEqual(refresh(other["refreshToken"]).status, 401)
+        r = control("GET", "/requests?route=" + urllib.parse.quote("POST /auth/refresh"))
+        self.assertEqual([q["status"] for q in r.body], [200, 401, 401, 401])
+        self.assertNotIn(refresh_token, r.raw.decode())
 
     def test_answers_carry_every_member(self):
         r = control("POST", "/users/carol/sessions", {"id": "ses_cli"})
