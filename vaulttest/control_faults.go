@@ -12,9 +12,14 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// maxPendingFaults bounds the faults the control API lets pend at once,
-// so that matching a request against them stays cheap.
-const maxPendingFaults = 10000
+// Bounds of the faults the control API lets pend at once: in number, so
+// that matching a request against them stays cheap, and in bytes, so
+// that faults with large bodies do not take vault-mock's memory past its
+// documented bound.
+const (
+	maxPendingFaults     = 10000
+	maxPendingFaultBytes = 4 << 20
+)
 
 // controlFault is a Fault in JSON: the same fields, named in camel case,
 // with the Action by name, such as "ApplyThenReset", the Latency as a
@@ -262,10 +267,10 @@ func (h *Handler) controlAddFaults(c *controlCall) (int, any, error) {
 		faults = append(faults, f)
 	}
 	h.mu.Unlock()
-	added, ok := h.faults.add(faults, maxPendingFaults)
+	added, ok := h.faults.add(faults, queueBound{faults: maxPendingFaults, bytes: maxPendingFaultBytes})
 	if !ok {
 		return 0, nil, &controlError{status: http.StatusConflict, Code: "CONFLICT",
-			Message: fmt.Sprintf("at most %d faults can be pending; %d are: delete some, or the ones that never fire", maxPendingFaults, h.faults.Pending())}
+			Message: fmt.Sprintf("at most %d faults can be pending, holding at most %d MiB of bodies, headers and selectors; %d are, holding %d KiB: delete some, or the ones that never fire", maxPendingFaults, maxPendingFaultBytes>>20, h.faults.Pending(), h.faults.heldBytes()>>10)}
 	}
 	return http.StatusCreated, controlFaultList{Pending: h.faults.Pending(), Faults: faultViews(added)}, nil
 }
