@@ -58,8 +58,9 @@ var controlFaultFields = map[string]string{
 }
 
 // fault returns the Fault cf describes, checked by the rules of
-// Fault.ValidateInput for a server with the write timeout wt.
-func (cf controlFault) fault(wt time.Duration) (Fault, *controlError) {
+// Fault.ValidateInput for a server with the write timeout wt that delays
+// every answer by latency (WithLatency) before the fault's own.
+func (cf controlFault) fault(wt, latency time.Duration) (Fault, *controlError) {
 	f := Fault{
 		Route:      cf.Route,
 		SessionID:  cf.SessionID,
@@ -118,6 +119,10 @@ func (cf controlFault) fault(wt time.Duration) (Fault, *controlError) {
 			}
 		}
 		return Fault{}, ce
+	}
+	if wt > 0 && latency > 0 && f.Latency+latency >= wt {
+		return Fault{}, invalidFault("latency", fmt.Sprintf("fault latency %s: with the server's latency of %s for every answer, is not shorter than the server's write timeout of %s: no answer would be sent",
+			f.Latency, latency, wt))
 	}
 	return f, nil
 }
@@ -252,7 +257,7 @@ func (h *Handler) controlAddFaults(c *controlCall) (int, any, error) {
 	faults := make([]Fault, 0, len(list))
 	h.mu.Lock()
 	for i, cf := range list {
-		f, ce := cf.fault(h.cfg.control.WriteTimeout)
+		f, ce := cf.fault(h.cfg.control.WriteTimeout, h.cfg.latency)
 		if ce == nil {
 			ce = h.checkSelectorsLocked(f)
 		}

@@ -182,15 +182,8 @@ const faultOverhead = 300
 
 // faultSize returns about the bytes a pending fault of f holds.
 func faultSize(f *Fault) int {
-	n := faultOverhead + len(f.Route) + len(f.SessionID) + len(f.Token) + len(f.UserID) +
-		len(f.Code) + len(f.RetryAfter) + cap(f.Body)
-	for k, vs := range f.Header {
-		n += headerNameOverhead + len(k)
-		for _, v := range vs {
-			n += headerValOverhead + len(v)
-		}
-	}
-	return n
+	return faultOverhead + len(f.Route) + len(f.SessionID) + len(f.Token) + len(f.UserID) +
+		len(f.Code) + len(f.RetryAfter) + cap(f.Body) + headerBytes(f.Header)
 }
 
 // issued reports whether id is one the queue has given since its IDs
