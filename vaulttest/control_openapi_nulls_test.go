@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -43,7 +45,7 @@ func checkNulls(t *testing.T, doc openAPIDoc) {
 // answers from the handler's state, with nothing to say: no tenant, no
 // selector, no header, no attempt, no error. A value the actions build
 // as a literal is its type's zero value. Each is encoded as serveControl
-// encodes its answers, or, for the request log, as it streams.
+// encodes its answers, and the request log as GET /requests streams it.
 func emptiestAnswers(t *testing.T, h *Handler) map[string][]byte {
 	t.Helper()
 	encode := func(body any) []byte { return result{body: body, verbatim: true}.encode() }
@@ -51,8 +53,13 @@ func emptiestAnswers(t *testing.T, h *Handler) map[string][]byte {
 		require.NoError(t, err)
 		return encode(body)
 	}
+	// The emptiest request of the log: one without a header, a token
+	// or a fault, read as GET /requests streams it.
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, BasePath+"/users/me/sessions", nil))
+	_, stream, err := h.controlRequests(&controlCall{route: "GET /requests"})
+	require.NoError(t, err)
 	var log bytes.Buffer
-	require.NoError(t, h.requestList([]record{{}})(&log))
+	require.NoError(t, stream.(jsonStream)(&log))
 	var requests []json.RawMessage
 	require.NoError(t, json.Unmarshal(log.Bytes(), &requests))
 	require.Len(t, requests, 1)
