@@ -78,7 +78,9 @@ func TestControlAnswersHeldToTheirDeclaration(t *testing.T) {
 // TestControlRouterHoldsAnswers checks that the router itself applies
 // the declarations: a route whose declaration lists no 404 answers a
 // missing user with a 500 that says so, where its own declaration
-// answers 404.
+// answers 404. It swaps one declaration for its duration, which no other
+// test sees: no test of the package runs in parallel, and those that
+// do would start only after it.
 func TestControlRouterHoldsAnswers(t *testing.T) {
 	h := NewHandler(WithControlAPI(ControlOptions{}))
 	t.Cleanup(h.Close)
