@@ -103,7 +103,8 @@ var unheldRoutes = map[string]bool{
 }
 
 // controlRoutes are the routes of the control API. A route added here
-// follows the input rules of control_input.go by being here.
+// follows the input rules of control_input.go by being here, and
+// answers what controlAnswers declares for it.
 var controlRoutes = []controlRoute{
 	{http.MethodGet, "/health", noBody, nil, (*Handler).controlHealth},
 	{http.MethodPost, "/users", requiredBody, nil, (*Handler).controlAddUser},
@@ -214,29 +215,9 @@ func (h *Handler) dispatchControl(w http.ResponseWriter, r *http.Request) (int, 
 			allow = append(allow, rt.method)
 			continue
 		}
-		if r.Method == http.MethodPost {
-			if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-				return 0, nil, &controlError{status: http.StatusUnsupportedMediaType, Code: "UNSUPPORTED_MEDIA_TYPE",
-					Message: "a POST to the control API must have Content-Type: application/json"}
-			}
-		}
-		c := &controlCall{w: w, r: r, args: args, route: rt.method + " " + rt.pattern, rule: rt.body}
-		if err := c.readBody(); err != nil {
-			return 0, nil, err
-		}
-		q, err := c.query(rt.query...)
-		if err != nil {
-			return 0, nil, err
-		}
-		c.q = q
-		if !unheldRoutes[c.route] {
-			// Held back while a reset runs, seeds included, so that a
-			// reset is whole: the seeds get the IDs and tokens they got
-			// before, and a call comes before the reset or after it.
-			h.gate.RLock()
-			defer h.gate.RUnlock()
-		}
-		return rt.action(h, c)
+		route := rt.method + " " + rt.pattern
+		status, body, err := h.callControl(w, r, rt, args)
+		return controlAnswers[route].hold(route, status, body, err)
 	}
 	if allow != nil {
 		slices.Sort(allow)
@@ -245,6 +226,34 @@ func (h *Handler) dispatchControl(w http.ResponseWriter, r *http.Request) (int, 
 	}
 	return 0, nil, &controlError{status: http.StatusNotFound, Code: CodeNotFound,
 		Message: fmt.Sprintf("No control route for %s %s", r.Method, r.URL.EscapedPath())}
+}
+
+// callControl serves r on the route rt it matched, args the values of
+// the route's variable segments.
+func (h *Handler) callControl(w http.ResponseWriter, r *http.Request, rt controlRoute, args []string) (int, any, error) {
+	if r.Method == http.MethodPost {
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			return 0, nil, &controlError{status: http.StatusUnsupportedMediaType, Code: "UNSUPPORTED_MEDIA_TYPE",
+				Message: "a POST to the control API must have Content-Type: application/json"}
+		}
+	}
+	c := &controlCall{w: w, r: r, args: args, route: rt.method + " " + rt.pattern, rule: rt.body}
+	if err := c.readBody(); err != nil {
+		return 0, nil, err
+	}
+	q, err := c.query(rt.query...)
+	if err != nil {
+		return 0, nil, err
+	}
+	c.q = q
+	if !unheldRoutes[c.route] {
+		// Held back while a reset runs, seeds included, so that a
+		// reset is whole: the seeds get the IDs and tokens they got
+		// before, and a call comes before the reset or after it.
+		h.gate.RLock()
+		defer h.gate.RUnlock()
+	}
+	return rt.action(h, c)
 }
 
 // isLoopback reports whether the host of a remote address is a loopback

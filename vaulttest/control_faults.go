@@ -12,9 +12,14 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// maxPendingFaults bounds the faults the control API lets pend at once,
-// so that matching a request against them stays cheap.
-const maxPendingFaults = 10000
+// Bounds of the faults the control API lets pend at once: in number, so
+// that matching a request against them stays cheap, and in bytes, so
+// that faults with large bodies do not take vault-mock's memory past its
+// documented bound.
+const (
+	maxPendingFaults     = 10000
+	maxPendingFaultBytes = 4 << 20
+)
 
 // controlFault is a Fault in JSON: the same fields, named in camel case,
 // with the Action by name, such as "ApplyThenReset", the Latency as a
@@ -53,8 +58,9 @@ var controlFaultFields = map[string]string{
 }
 
 // fault returns the Fault cf describes, checked by the rules of
-// Fault.ValidateInput for a server with the write timeout wt.
-func (cf controlFault) fault(wt time.Duration) (Fault, *controlError) {
+// Fault.ValidateInput for a server with the write timeout wt that delays
+// every answer by latency (WithLatency) before the fault's own.
+func (cf controlFault) fault(wt, latency time.Duration) (Fault, *controlError) {
 	f := Fault{
 		Route:      cf.Route,
 		SessionID:  cf.SessionID,
@@ -113,6 +119,10 @@ func (cf controlFault) fault(wt time.Duration) (Fault, *controlError) {
 			}
 		}
 		return Fault{}, ce
+	}
+	if wt > 0 && latency > 0 && f.Latency+latency >= wt {
+		return Fault{}, invalidFault("latency", fmt.Sprintf("fault latency %s: with the server's latency of %s for every answer, is not shorter than the server's write timeout of %s: no answer would be sent",
+			f.Latency, latency, wt))
 	}
 	return f, nil
 }
@@ -247,7 +257,7 @@ func (h *Handler) controlAddFaults(c *controlCall) (int, any, error) {
 	faults := make([]Fault, 0, len(list))
 	h.mu.Lock()
 	for i, cf := range list {
-		f, ce := cf.fault(h.cfg.control.WriteTimeout)
+		f, ce := cf.fault(h.cfg.control.WriteTimeout, h.cfg.latency)
 		if ce == nil {
 			ce = h.checkSelectorsLocked(f)
 		}
@@ -262,10 +272,10 @@ func (h *Handler) controlAddFaults(c *controlCall) (int, any, error) {
 		faults = append(faults, f)
 	}
 	h.mu.Unlock()
-	added, ok := h.faults.add(faults, maxPendingFaults)
+	added, ok := h.faults.add(faults, queueBound{faults: maxPendingFaults, bytes: maxPendingFaultBytes})
 	if !ok {
 		return 0, nil, &controlError{status: http.StatusConflict, Code: "CONFLICT",
-			Message: fmt.Sprintf("at most %d faults can be pending; %d are: delete some, or the ones that never fire", maxPendingFaults, h.faults.Pending())}
+			Message: fmt.Sprintf("at most %d faults can be pending, holding at most %d MiB of bodies, headers and selectors; %d are, holding %d KiB: delete some, or the ones that never fire", maxPendingFaults, maxPendingFaultBytes>>20, h.faults.Pending(), h.faults.heldBytes()>>10)}
 	}
 	return http.StatusCreated, controlFaultList{Pending: h.faults.Pending(), Faults: faultViews(added)}, nil
 }

@@ -1,6 +1,7 @@
 package vaulttest_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -115,6 +116,35 @@ func TestControlPendingFaultsAreBounded(t *testing.T) {
 	}
 	r := ctl(t, srv, http.MethodPost, "/faults", `[{"status":503},{"status":503}]`)
 	assert.Equal(t, http.StatusConflict, r.status, "%s", r.body)
-	assert.Contains(t, decode[controlError](t, r.body).Error.Message, "at most 10000 faults can be pending")
+	assert.Contains(t, decode[controlError](t, r.body).Error.Message, "at most 10000 faults can be pending,")
 	assert.Equal(t, 10000, srv.Faults().Pending())
+}
+
+// TestControlPendingFaultsAreBoundedInBytes queues faults with large
+// bodies until the queue refuses one, and checks that the refusal says
+// why and that what pends stays within the bound in bytes.
+func TestControlPendingFaultsAreBoundedInBytes(t *testing.T) {
+	srv := newControlServer(t)
+	page := strings.Repeat("x", 900*1000)
+	accepted := 0
+	var last reply
+	for i := 0; i < 10; i++ {
+		last = ctl(t, srv, http.MethodPost, "/faults", fmt.Sprintf(`{"status":503,"userId":"nobody","body":%q}`, page))
+		if last.status != http.StatusCreated {
+			break
+		}
+		accepted++
+	}
+	assert.Equal(t, 4, accepted, "faults of 900 KB each within a bound of 4 MiB")
+	assert.Equal(t, http.StatusConflict, last.status, "%s", last.body)
+	assert.Contains(t, decode[controlError](t, last.body).Error.Message, "holding at most 4 MiB")
+	assert.Equal(t, accepted, srv.Faults().Pending())
+
+	// Faults that fire or are deleted give their room back.
+	list := decode[faultList](t, ctl(t, srv, http.MethodGet, "/faults", "").body)
+	require.Len(t, list.Faults, accepted)
+	r := ctl(t, srv, http.MethodDelete, "/faults/"+list.Faults[0].ID, "")
+	require.Equal(t, http.StatusNoContent, r.status, "%s", r.body)
+	r = ctl(t, srv, http.MethodPost, "/faults", fmt.Sprintf(`{"status":503,"userId":"nobody","body":%q}`, page))
+	assert.Equal(t, http.StatusCreated, r.status, "%s", r.body)
 }

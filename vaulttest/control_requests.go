@@ -1,9 +1,10 @@
 package vaulttest
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -99,26 +100,62 @@ func withoutCredentials(hdr http.Header) http.Header {
 // request log is never held whole in memory twice.
 type jsonStream func(w io.Writer) error
 
-// requestList streams recs as a JSON array.
-func (h *Handler) requestList(recs []record) jsonStream {
+// streamChunk is about the bytes of JSON that a request list encodes
+// before it writes them.
+const streamChunk = 32 << 10
+
+// requestList returns the answer listing the records of the log that m
+// matches, oldest first, as a JSON array: those the log holds now, as
+// they are when they are written. It encodes them a chunk at a time
+// under h.mu and writes each with h.mu released, so that a client that
+// reads slowly holds a chunk, not the records: a record the log drops,
+// or a reset clears, before its turn is left out.
+func (h *Handler) requestList(m *requestMatcher) jsonStream {
+	h.mu.Lock()
+	gen, last := h.gen, h.reqSeq
+	h.mu.Unlock()
 	return func(w io.Writer) error {
-		bw := bufio.NewWriterSize(w, 32<<10)
-		_ = bw.WriteByte('[')
-		for i := range recs {
-			if i > 0 {
-				_ = bw.WriteByte(',')
+		var buf bytes.Buffer
+		buf.WriteByte('[')
+		next, listed := 0, 0
+		for more := true; more; {
+			more = false
+			h.mu.Lock()
+			if h.gen == gen {
+				for _, rec := range h.requests.from(next) {
+					if rec.seq > last {
+						break
+					}
+					if buf.Len() >= streamChunk {
+						more = true
+						break
+					}
+					next = rec.seq + 1
+					if !m.match(rec) {
+						continue
+					}
+					if listed > 0 {
+						buf.WriteByte(',')
+					}
+					listed++
+					b, err := json.Marshal(h.newControlRequest(rec))
+					if err != nil {
+						h.mu.Unlock()
+						return err
+					}
+					buf.Write(b)
+				}
 			}
-			b, err := json.Marshal(h.newControlRequest(&recs[i]))
-			if err != nil {
+			h.mu.Unlock()
+			if !more {
+				buf.WriteString("]\n")
+			}
+			if _, err := w.Write(buf.Bytes()); err != nil {
 				return err
 			}
-			if _, err := bw.Write(b); err != nil {
-				return err
-			}
-			recs[i] = record{} // let go of what is written
+			buf.Reset()
 		}
-		_, _ = bw.WriteString("]\n")
-		return bw.Flush()
+		return nil
 	}
 }
 
@@ -155,10 +192,7 @@ func (h *Handler) controlRequests(c *controlCall) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	h.mu.Lock()
-	recs := h.matchingLocked(&m)
-	h.mu.Unlock()
-	return http.StatusOK, h.requestList(recs), nil
+	return http.StatusOK, h.requestList(&m), nil
 }
 
 type controlCount struct {
@@ -232,12 +266,16 @@ func (h *Handler) controlWaitRequests(c *controlCall) (int, any, error) {
 		case <-ctx.Done():
 		}
 	}()
-	recs, err := h.waitMatching(ctx, &m, n)
-	if err != nil {
+	if err := h.waitMatching(ctx, &m, n); err != nil {
+		got := 0
+		var we *waitError
+		if errors.As(err, &we) {
+			got = we.got
+		}
 		return 0, nil, &controlError{status: http.StatusRequestTimeout, Code: "TIMEOUT",
-			Message: fmt.Sprintf("%d of %d matching requests arrived within %s", len(recs), n, timeout)}
+			Message: fmt.Sprintf("%d of %d matching requests arrived within %s", got, n, timeout)}
 	}
-	return http.StatusOK, h.requestList(recs), nil
+	return http.StatusOK, h.requestList(&m), nil
 }
 
 func (h *Handler) controlClearRequests(*controlCall) (int, any, error) {

@@ -15,6 +15,7 @@ import (
 type Faults struct {
 	mu      sync.Mutex
 	pending []*pendingFault
+	bytes   int // about the bytes the pending faults hold
 	seq     int // of the last ID given
 }
 
@@ -24,6 +25,7 @@ type pendingFault struct {
 	sel   selector
 	left  int // Unlimited, or the answers still to give
 	fired int
+	size  int // about the bytes it holds
 }
 
 // PendingFault is a fault of the queue, as List returns it.
@@ -52,13 +54,18 @@ func (fs *Faults) Add(faults ...Fault) {
 			panic("vaulttest: " + err.Error())
 		}
 	}
-	fs.add(faults, 0)
+	fs.add(faults, queueBound{})
 }
 
-// add queues faults that are valid, unless the queue would then hold more
-// than most faults (when most is positive), and returns them as queued,
-// or false.
-func (fs *Faults) add(faults []Fault, most int) ([]PendingFault, bool) {
+// queueBound bounds the pending faults of a queue: at most faults of
+// them, holding at most bytes, when positive.
+type queueBound struct {
+	faults, bytes int
+}
+
+// add queues faults that are valid, unless the queue would then pass
+// bound, and returns them as queued, or false.
+func (fs *Faults) add(faults []Fault, bound queueBound) ([]PendingFault, bool) {
 	add := make([]*pendingFault, 0, len(faults))
 	for _, f := range faults {
 		sel, _ := parseRoute(f.Route)
@@ -70,13 +77,19 @@ func (fs *Faults) add(faults []Fault, most int) ([]PendingFault, bool) {
 		if f.Body != nil {
 			f.Body = append([]byte{}, f.Body...)
 		}
-		add = append(add, &pendingFault{f: f, sel: sel, left: left})
+		add = append(add, &pendingFault{f: f, sel: sel, left: left, size: faultSize(&f)})
+	}
+	size := 0
+	for _, p := range add {
+		size += p.size
 	}
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if most > 0 && len(fs.pending)+len(add) > most {
+	if (bound.faults > 0 && len(fs.pending)+len(add) > bound.faults) ||
+		(bound.bytes > 0 && fs.bytes+size > bound.bytes) {
 		return nil, false
 	}
+	fs.bytes += size
 	out := make([]PendingFault, len(add))
 	for i, p := range add {
 		fs.seq++
@@ -92,6 +105,7 @@ func (fs *Faults) Clear() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.pending = nil
+	fs.bytes = 0
 }
 
 // reset removes every pending fault and starts the IDs over.
@@ -99,6 +113,7 @@ func (fs *Faults) reset() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.pending = nil
+	fs.bytes = 0
 	fs.seq = 0
 }
 
@@ -108,6 +123,13 @@ func (fs *Faults) Pending() int {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	return len(fs.pending)
+}
+
+// heldBytes returns about the bytes the pending faults hold.
+func (fs *Faults) heldBytes() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.bytes
 }
 
 // List returns the pending faults, in the order they match requests.
@@ -141,11 +163,27 @@ func (fs *Faults) Remove(id string) bool {
 	defer fs.mu.Unlock()
 	for i, p := range fs.pending {
 		if p.id == id {
-			fs.pending = append(fs.pending[:i:i], fs.pending[i+1:]...)
+			fs.removeLocked(i)
 			return true
 		}
 	}
 	return false
+}
+
+// removeLocked removes the i-th pending fault. fs.mu must be held.
+func (fs *Faults) removeLocked(i int) {
+	fs.bytes -= fs.pending[i].size
+	fs.pending = append(fs.pending[:i:i], fs.pending[i+1:]...)
+}
+
+// Bytes a pending fault holds beyond its strings, its body and its
+// headers: the fault, its ID and its place in the queue.
+const faultOverhead = 300
+
+// faultSize returns about the bytes a pending fault of f holds.
+func faultSize(f *Fault) int {
+	return faultOverhead + len(f.Route) + len(f.SessionID) + len(f.Token) + len(f.UserID) +
+		len(f.Code) + len(f.RetryAfter) + cap(f.Body) + headerBytes(f.Header)
 }
 
 // issued reports whether id is one the queue has given since its IDs
@@ -211,7 +249,7 @@ func (fs *Faults) take(t target) (Fault, string, bool) {
 		if p.left != Unlimited {
 			p.left--
 			if p.left == 0 {
-				fs.pending = append(fs.pending[:i:i], fs.pending[i+1:]...)
+				fs.removeLocked(i)
 			}
 		}
 		return p.f, p.id, true

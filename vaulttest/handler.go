@@ -48,10 +48,9 @@ type Handler struct {
 	seq         int
 	reqSeq      int
 	requests    requestLog
-	// logChanged is closed when the request log changes, for the waits
-	// of WaitRequests; nil when none waits.
-	logChanged chan struct{}
-	windows    map[string]*window
+	// waits are the pending waits for requests of the log.
+	waits   map[*requestWait]struct{}
+	windows map[string]*window
 	// windowSweepAt is the number of windows at which the next sweep
 	// of expired ones is due.
 	windowSweepAt int
@@ -184,6 +183,7 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *record, 
 func (h *Handler) answer(r *http.Request, rec *record, rt route) result {
 	h.mu.Lock()
 	if rec.gen != h.gen {
+		// Out of the log since the reset: no wait counts it.
 		rec.Status = http.StatusServiceUnavailable
 		h.mu.Unlock()
 		return staleResult()
@@ -197,8 +197,7 @@ func (h *Handler) answer(r *http.Request, rec *record, rt route) result {
 		res.apply()
 	}
 	res.apply = nil
-	rec.Status = res.status
-	h.logChangedLocked()
+	h.changeRecordLocked(rec, func(req *Request) { req.Status = res.status })
 	h.mu.Unlock()
 	return res.withRate(rl)
 }
@@ -224,15 +223,13 @@ func (h *Handler) stale(rec *record) bool {
 func (h *Handler) setFault(rec *record, id string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	rec.Fault, rec.FaultID = true, id
-	h.logChangedLocked()
+	h.changeRecordLocked(rec, func(req *Request) { req.Fault, req.FaultID = true, id })
 }
 
 func (h *Handler) setStatus(rec *record, status int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	rec.Status = status
-	h.logChangedLocked()
+	h.changeRecordLocked(rec, func(req *Request) { req.Status = status })
 }
 
 func (h *Handler) logRequest(r *http.Request, rec *record, start time.Time) {

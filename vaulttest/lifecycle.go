@@ -101,7 +101,7 @@ func (h *Handler) Reset() {
 	h.seq = 0
 	h.reqSeq = 0
 	h.requests.clear()
-	h.logChangedLocked()
+	h.logClearedLocked()
 	h.signing.reset()
 	h.auth.reset()
 	h.mu.Unlock()

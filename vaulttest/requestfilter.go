@@ -117,13 +117,15 @@ func (m *requestMatcher) match(rec *record) bool {
 	return true
 }
 
-// matchingLocked returns copies of the records that m matches, oldest
-// first, as they are now. h.mu must be held.
-func (h *Handler) matchingLocked(m *requestMatcher) []record {
-	var out []record
+// matchingLocked returns copies of the requests of the log that m
+// matches, oldest first, as they are now. h.mu must be held.
+func (h *Handler) matchingLocked(m *requestMatcher) []Request {
+	var out []Request
 	for _, rec := range h.requests.all() {
 		if m.match(rec) {
-			out = append(out, *rec)
+			req := rec.Request
+			req.Header = rec.Header.Clone()
+			out = append(out, req)
 		}
 	}
 	return out
@@ -139,7 +141,7 @@ func (h *Handler) FindRequests(f RequestFilter) ([]Request, error) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return copyRequests(h.matchingLocked(&m)), nil
+	return h.matchingLocked(&m), nil
 }
 
 // WaitRequests waits until the log holds at least n requests that f
@@ -153,42 +155,15 @@ func (h *Handler) WaitRequests(ctx context.Context, f RequestFilter, n int) ([]R
 	if err != nil {
 		return nil, err
 	}
-	recs, err := h.waitMatching(ctx, &m, n)
-	return copyRequests(recs), err
-}
-
-// waitMatching waits until at least n records match m, and returns
-// copies of those that match, with the error of ctx if it ends first.
-func (h *Handler) waitMatching(ctx context.Context, m *requestMatcher, n int) ([]record, error) {
 	for {
+		err := h.waitMatching(ctx, &m, n)
 		h.mu.Lock()
-		recs := h.matchingLocked(m)
-		if len(recs) >= n {
-			h.mu.Unlock()
-			return recs, nil
-		}
-		if h.logChanged == nil {
-			h.logChanged = make(chan struct{})
-		}
-		changed := h.logChanged
+		reqs := h.matchingLocked(&m)
 		h.mu.Unlock()
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			h.mu.Lock()
-			recs := h.matchingLocked(m)
-			h.mu.Unlock()
-			return recs, fmt.Errorf("vaulttest: %d of %d requests arrived: %w", len(recs), n, ctx.Err())
+		// The log may have dropped some of the n between the end of
+		// the wait and the copy: wait for them again.
+		if err != nil || len(reqs) >= n {
+			return reqs, err
 		}
 	}
-}
-
-// copyRequests returns copies of the Requests of recs.
-func copyRequests(recs []record) []Request {
-	out := make([]Request, len(recs))
-	for i, rec := range recs {
-		out[i] = rec.Request
-		out[i].Header = rec.Header.Clone()
-	}
-	return out
 }

@@ -3,6 +3,7 @@ package vaulttest
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"time"
 )
 
@@ -45,6 +46,9 @@ type Request struct {
 // record is a Request in the log, with what the log needs to know of it.
 type record struct {
 	Request
+	// seq is the number of the request's ID: records are numbered from
+	// 1 in arrival order, and the numbers start over with a reset.
+	seq int
 	// gen is the handler's generation when the request arrived, and cut
 	// is closed when a reset ends that generation.
 	gen uint64
@@ -57,36 +61,75 @@ type record struct {
 	hidden *hiddenView
 }
 
-// Bytes a record holds beyond its strings: the record itself, its ID,
-// and per header name and value their share of the map and the slices.
+// Bytes a record holds beyond its strings and headers: the record, its
+// ID, its place in the log and the string the request's path and query
+// share; and per header value, its place in the slice of values and
+// what the allocator rounds its bytes up to.
 const (
-	recordOverhead     = 320
-	headerNameOverhead = 64
-	headerValOverhead  = 16
+	recordOverhead = 288
+	headerValBytes = 24
+)
+
+// Bytes of a map of header names: the map itself, and a group of eight
+// slots of a name and its values. A map of up to eight names has one
+// group; a larger one has a table of groups that it fills to at most
+// 7/8, and a power of two of them.
+const (
+	headerMapBytes   = 48
+	headerGroupBytes = 352
+	headerTableBytes = 64
 )
 
 // sizeOf returns about the bytes rec holds.
 func sizeOf(rec *record) int {
-	n := recordOverhead + len(rec.Method) + len(rec.Path) + len(rec.RawQuery)
-	count := func(h http.Header) {
-		for k, vs := range h {
-			n += headerNameOverhead + len(k)
-			for _, v := range vs {
-				n += headerValOverhead + len(v)
-			}
-		}
-	}
-	count(rec.Header)
+	n := recordOverhead + len(rec.Method) + len(rec.Path) + len(rec.RawQuery) + headerBytes(rec.Header)
 	if rec.hidden != nil {
 		n += len(rec.hidden.path) + len(rec.hidden.query)
-		count(rec.hidden.header)
+		if !sameHeader(rec.hidden.header, rec.Header) {
+			n += headerBytes(rec.hidden.header)
+		}
 	}
 	return n
+}
+
+// headerBytes returns about the bytes that a copy of h holds.
+func headerBytes(h http.Header) int {
+	if h == nil {
+		return 0
+	}
+	n := headerMapBytes
+	switch names := len(h); {
+	case names == 0:
+	case names <= 8:
+		n += headerGroupBytes
+	default:
+		groups := 2
+		for groups*7 < names {
+			groups *= 2
+		}
+		n += headerTableBytes + groups*headerGroupBytes
+	}
+	for k, vs := range h {
+		n += len(k)
+		for _, v := range vs {
+			n += headerValBytes + len(v)
+		}
+	}
+	return n
+}
+
+// sameHeader reports whether a and b are the same map.
+func sameHeader(a, b http.Header) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // requestLog keeps the records of the requests received, oldest first:
 // the newest maxEntries of them when it is positive, and as many of the
 // newest as fit in maxBytes when it is positive, the newest one always.
+// The records it keeps are numbered without a gap.
 type requestLog struct {
 	maxEntries int
 	maxBytes   int
@@ -95,10 +138,13 @@ type requestLog struct {
 	bytes      int
 }
 
-func (l *requestLog) add(rec *record) {
+// add appends rec to the log and calls dropped for each record the log
+// drops to stay within its bounds.
+func (l *requestLog) add(rec *record, dropped func(*record)) {
 	l.recs = append(l.recs, rec)
 	l.bytes += rec.size
 	for l.len() > 1 && ((l.maxEntries > 0 && l.len() > l.maxEntries) || (l.maxBytes > 0 && l.bytes > l.maxBytes)) {
+		dropped(l.recs[l.head])
 		l.bytes -= l.recs[l.head].size
 		l.recs[l.head] = nil
 		l.head++
@@ -117,6 +163,25 @@ func (l *requestLog) len() int { return len(l.recs) - l.head }
 
 // all returns the records, oldest first.
 func (l *requestLog) all() []*record { return l.recs[l.head:] }
+
+// from returns the records numbered seq or later, oldest first.
+func (l *requestLog) from(seq int) []*record {
+	recs := l.all()
+	if len(recs) == 0 || seq <= recs[0].seq {
+		return recs
+	}
+	if i := seq - recs[0].seq; i < len(recs) {
+		return recs[i:]
+	}
+	return nil
+}
+
+// contains reports whether rec is a record of the log: not dropped,
+// nor cleared.
+func (l *requestLog) contains(rec *record) bool {
+	recs := l.from(rec.seq)
+	return len(recs) > 0 && recs[0] == rec
+}
 
 // clear empties the log and lets go of its memory.
 func (l *requestLog) clear() {
@@ -158,6 +223,7 @@ func (h *Handler) record(r *http.Request) *record {
 			Header:   r.Header.Clone(),
 			Time:     h.nowLocked(),
 		},
+		seq: h.reqSeq,
 		gen: h.gen,
 		cut: h.cut,
 	}
@@ -173,8 +239,8 @@ func (h *Handler) record(r *http.Request) *record {
 		rec.hidden = h.hideTokensLocked(&rec.Request, tok)
 	}
 	rec.size = sizeOf(rec)
-	h.requests.add(rec)
-	h.logChangedLocked()
+	h.requests.add(rec, h.recordDroppedLocked)
+	h.recordAddedLocked(rec)
 	return rec
 }
 
@@ -198,14 +264,5 @@ func (h *Handler) ResetRequests() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.requests.clear()
-	h.logChangedLocked()
-}
-
-// logChangedLocked wakes the waits of WaitRequests, if any: a record was
-// added or answered, or the log cleared. h.mu must be held.
-func (h *Handler) logChangedLocked() {
-	if h.logChanged != nil {
-		close(h.logChanged)
-		h.logChanged = nil
-	}
+	h.logClearedLocked()
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"unicode/utf8"
 )
 
 // MaxBodyBytes is the largest delivery a [Handler] reads: the server
@@ -59,8 +60,8 @@ type Handler struct {
 	// none.
 	Remember int
 	// Logger, when set, gets a record for every delivery refused or
-	// failed: the reason and the delivery's ID and type, never a secret or
-	// a signature.
+	// failed: the reason and the delivery's ID and type, their first 128
+	// bytes only, never a secret or a signature.
 	Logger *slog.Logger
 
 	seen seen
@@ -144,9 +145,26 @@ func (h *Handler) refuse(w http.ResponseWriter, r *http.Request, status int, ans
 		}
 		h.Logger.LogAttrs(r.Context(), level, "webhook: delivery refused",
 			slog.Int("status", status),
-			slog.String("id", r.Header.Get(HeaderID)),
-			slog.String("event", r.Header.Get(HeaderEvent)),
+			slog.String("id", shorten(r.Header.Get(HeaderID))),
+			slog.String("event", shorten(r.Header.Get(HeaderEvent))),
 			slog.String("error", err.Error()))
 	}
 	http.Error(w, answer, status)
+}
+
+// maxLoggedHeader is the most bytes of an unsigned header a log record
+// holds: the sender chose them.
+const maxLoggedHeader = 128
+
+// shorten returns s cut to at most maxLoggedHeader bytes at a whole
+// character, with "…" after it if it was cut.
+func shorten(s string) string {
+	if len(s) <= maxLoggedHeader {
+		return s
+	}
+	cut := maxLoggedHeader
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

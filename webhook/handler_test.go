@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -272,4 +273,27 @@ func TestHandlerLogsWithoutSecrets(t *testing.T) {
 		assert.NotContains(t, logged, secret)
 	}
 	assert.Equal(t, 2, strings.Count(logged, "webhook: delivery refused"))
+}
+
+// TestHandlerLogsUnsignedHeadersShortened sends a delivery whose
+// unsigned ID and event headers are long, and checks that the Logger's
+// record holds their start only, so that a sender cannot fill the
+// service's logs with headers it chose.
+func TestHandlerLogsUnsignedHeadersShortened(t *testing.T) {
+	var buf bytes.Buffer
+	h := &Handler{
+		Verifier: Verifier{Secrets: []string{testSecret}},
+		Handle:   func(context.Context, *Event) error { return nil },
+		Logger:   slog.New(slog.NewTextHandler(&buf, nil)),
+	}
+	long := strings.Repeat("é", 100*1000)
+	header := signedNow(t, "l1", testBody, oldSecret)
+	header.Set(HeaderID, long)
+	header.Set(HeaderEvent, long)
+	deliver(t, h, http.MethodPost, testBody, header)
+	logged := buf.String()
+	require.Contains(t, logged, "webhook: delivery refused")
+	assert.Less(t, len(logged), 1000, "the record: %.300s", logged)
+	assert.Contains(t, logged, strings.Repeat("é", maxLoggedHeader/2)+"…", "the start of each, cut at a whole character")
+	assert.True(t, utf8.ValidString(logged))
 }

@@ -13,8 +13,9 @@
 #	examples/mock-control/run.sh
 #
 # The script prints one line per check and exits 1 at the first that
-# fails. test_control.py beside it is a suite of the same kind in Python. It starts and ends with a reset, so it can run again and again
-# against the same vault-mock.
+# fails. test_control.py beside it is a suite of the same kind in
+# Python. The script starts and ends with a reset, so it can run again
+# and again against the same vault-mock.
 set -euo pipefail
 
 : "${VAULT_BASE_URL:?set VAULT_BASE_URL to the API base URL vault-mock printed}"

@@ -202,6 +202,16 @@ class ControlTest(unittest.TestCase):
         self.assertEqual(r.status, 409, r.raw)
         self.assertEqual(control("GET", "/faults").body["pending"], 10000)
 
+    def test_the_fault_queue_is_bounded_in_bytes(self):
+        page = "x" * 900_000
+        statuses = [control("POST", "/faults", {"status": 503, "userId": "nobody", "body": page}).status
+                    for _ in range(5)]
+        self.assertEqual(statuses, [201, 201, 201, 201, 409], "4 MiB of pending faults")
+        listed = control("GET", "/faults").body["faults"]
+        self.assertEqual(control("DELETE", "/faults/" + listed[0]["id"]).status, 204)
+        r = control("POST", "/faults", {"status": 503, "userId": "nobody", "body": page})
+        self.assertEqual(r.status, 201, "a deleted fault gives its room back")
+
     # 7. Faults have IDs; requests are filtered, counted and waited for.
     def test_faults_are_listed_and_removed_by_id(self):
         target = self.demo[1]["id"]
