@@ -17,6 +17,10 @@ func (h *Handler) Now() time.Time {
 	return h.nowLocked()
 }
 
+// lastInstant is the latest time the clock reads: a running clock stops
+// there, as the times after it have no RFC 3339 form to answer with.
+var lastInstant = time.Date(9999, time.December, 31, 23, 59, 59, 999999999, time.UTC)
+
 func (h *Handler) nowLocked() time.Time {
 	if h.frozen {
 		return h.now
@@ -25,7 +29,10 @@ func (h *Handler) nowLocked() time.Time {
 	if h.runAt.IsZero() {
 		return real
 	}
-	return h.runFrom.Add(real.Sub(h.runAt))
+	if now := h.runFrom.Add(real.Sub(h.runAt)); now.Before(lastInstant) {
+		return now
+	}
+	return lastInstant
 }
 
 // runLocked lets the clock run from t, as shown now. The clock keeps the

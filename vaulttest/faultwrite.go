@@ -47,14 +47,13 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, rec *record
 		h.setStatus(rec, 0)
 		resetBeforeResponse(w, first, h.preview(r, rt).status)
 	case ApplyThenReset:
-		resetBeforeResponse(w, first, h.answer(r, rec, rt).status)
+		resetBeforeResponse(w, first, h.answer(r, rec, rt, 0).status)
 	case ResetMidBody:
 		res := h.preview(r, rt)
 		h.setStatus(rec, statusOr(f.Status, res.status))
 		resetMidBody(w, res, f)
 	case ApplyThenCutBody:
-		res := h.answer(r, rec, rt)
-		h.setStatus(rec, statusOr(f.Status, res.status))
+		res := h.answer(r, rec, rt, f.Status)
 		resetMidBody(w, res, f)
 	case TruncateBody:
 		res := h.preview(r, rt)

@@ -126,11 +126,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = withRefreshRequest(r) // its body, read before any lock
 	}
 	h.gate.RLock()
-	rec := h.record(r)
+	// The fault is matched first, so that the record enters the log
+	// with it: a wait for requests without a fault never sees one
+	// that has.
 	f, faultID, faulted := h.faults.take(h.target(r, rt))
-	if faulted {
-		h.setFault(rec, faultID)
-	}
+	rec := h.record(r, rt, faultID)
 	h.gate.RUnlock()
 	if h.cfg.dialect == DialectSpec {
 		w.Header().Set("X-Request-Id", rec.ID)
@@ -168,7 +168,7 @@ func (h *Handler) target(r *http.Request, rt route) target {
 // serveAPI answers a request the way the real API does. The headers of
 // fault, if not nil, replace the handler's own.
 func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *record, rt route, fault *Fault) {
-	res := h.answer(r, rec, rt)
+	res := h.answer(r, rec, rt, 0)
 	if fault != nil {
 		setFaultHeaders(res.header, *fault)
 	}
@@ -176,11 +176,12 @@ func (h *Handler) serveAPI(w http.ResponseWriter, r *http.Request, rec *record, 
 }
 
 // answer decides the answer to r the way the real API does, makes its
-// state change, counts it against the rate limit and records its status.
+// state change, counts it against the rate limit and records its status,
+// or shown if not zero: the status a fault sends instead.
 // The answer's header holds the rate-limit headers and any the answer
 // has of its own. A request that arrived before the last reset changes
 // nothing and gets the answer of staleResult.
-func (h *Handler) answer(r *http.Request, rec *record, rt route) result {
+func (h *Handler) answer(r *http.Request, rec *record, rt route, shown int) result {
 	h.mu.Lock()
 	if rec.gen != h.gen {
 		// Out of the log since the reset: no wait counts it.
@@ -197,7 +198,7 @@ func (h *Handler) answer(r *http.Request, rec *record, rt route) result {
 		res.apply()
 	}
 	res.apply = nil
-	h.changeRecordLocked(rec, func(req *Request) { req.Status = res.status })
+	h.changeRecordLocked(rec, func(req *Request) { req.Status = statusOr(shown, res.status) })
 	h.mu.Unlock()
 	return res.withRate(rl)
 }
@@ -218,12 +219,6 @@ func (h *Handler) stale(rec *record) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return rec.gen != h.gen
-}
-
-func (h *Handler) setFault(rec *record, id string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.changeRecordLocked(rec, func(req *Request) { req.Fault, req.FaultID = true, id })
 }
 
 func (h *Handler) setStatus(rec *record, status int) {

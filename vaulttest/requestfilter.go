@@ -111,8 +111,7 @@ func (m *requestMatcher) match(rec *record) bool {
 		return false
 	}
 	if m.sel.pattern != "" {
-		rt := matchPath(rec.Path)
-		return rt.found && rt.pattern == m.sel.pattern
+		return rec.pattern == m.sel.pattern
 	}
 	return true
 }

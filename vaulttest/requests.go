@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -49,6 +50,9 @@ type record struct {
 	// seq is the number of the request's ID: records are numbered from
 	// 1 in arrival order, and the numbers start over with a reset.
 	seq int
+	// pattern is the pattern of the route of the API the request was
+	// to, or empty for a path the API does not serve.
+	pattern string
 	// gen is the handler's generation when the request arrived, and cut
 	// is closed when a reset ends that generation.
 	gen uint64
@@ -62,11 +66,11 @@ type record struct {
 }
 
 // Bytes a record holds beyond its strings and headers: the record, its
-// ID, its place in the log and the string the request's path and query
-// share; and per header value, its place in the slice of values and
-// what the allocator rounds its bytes up to.
+// ID, its place in the log and what the allocator rounds its path and
+// query up to; and per header value, its place in the slice of values
+// and what the allocator rounds its bytes up to.
 const (
-	recordOverhead = 288
+	recordOverhead = 320
 	headerValBytes = 24
 )
 
@@ -208,24 +212,34 @@ func WithRequestLogBytes(n int) Option {
 	return func(c *config) { c.requestLogBytes = max(n, 0) }
 }
 
-// record appends a record of r to the request log and returns it. The
-// record is updated under h.mu as the request is answered.
-func (h *Handler) record(r *http.Request) *record {
+// record appends a record of r, a request to rt answered by the fault
+// faultID if not empty, to the request log and returns it. The record is
+// updated under h.mu as the request is answered.
+func (h *Handler) record(r *http.Request, rt route, faultID string) *record {
+	// The record holds copies of the request line's parts, whose bytes
+	// it counts: the server may take each as a part of the whole line.
+	method, path, query := ownMethod(r.Method), strings.Clone(r.URL.EscapedPath()), strings.Clone(r.URL.RawQuery)
+	header := r.Header.Clone()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.reqSeq++
 	rec := &record{
 		Request: Request{
 			ID:       fmt.Sprintf("req-%06d", h.reqSeq),
-			Method:   r.Method,
-			Path:     r.URL.EscapedPath(),
-			RawQuery: r.URL.RawQuery,
-			Header:   r.Header.Clone(),
+			Method:   method,
+			Path:     path,
+			RawQuery: query,
+			Header:   header,
 			Time:     h.nowLocked(),
+			Fault:    faultID != "",
+			FaultID:  faultID,
 		},
 		seq: h.reqSeq,
 		gen: h.gen,
 		cut: h.cut,
+	}
+	if rt.found {
+		rec.pattern = rt.pattern
 	}
 	tok, hasToken := bearerToken(r)
 	if hasToken {
@@ -242,6 +256,16 @@ func (h *Handler) record(r *http.Request) *record {
 	h.requests.add(rec, h.recordDroppedLocked)
 	h.recordAddedLocked(rec)
 	return rec
+}
+
+// ownMethod returns method as a string of its own.
+func ownMethod(method string) string {
+	for _, m := range [...]string{http.MethodGet, http.MethodPost, http.MethodDelete, http.MethodPut, http.MethodPatch, http.MethodHead, http.MethodOptions} {
+		if method == m {
+			return m
+		}
+	}
+	return strings.Clone(method)
 }
 
 // Requests returns the requests the server received since it started or
