@@ -100,53 +100,47 @@ func withoutCredentials(hdr http.Header) http.Header {
 // request log is never held whole in memory twice.
 type jsonStream func(w io.Writer) error
 
-// streamChunk is about the bytes of JSON that a request list encodes
-// before it writes them.
-const streamChunk = 32 << 10
+// A request list reads the log a part at a time: at most streamScan
+// records, and as many of those that match as hold streamChunk bytes (at
+// least one).
+const (
+	streamChunk = 32 << 10
+	streamScan  = 4096
+)
 
 // requestList returns the answer listing the records of the log that m
 // matches, oldest first, as a JSON array: those the log holds now, as
-// they are when they are written. It encodes them a chunk at a time
-// under h.mu and writes each with h.mu released, so that a client that
-// reads slowly holds a chunk, not the records: a record the log drops,
-// or a reset clears, before its turn is left out.
+// they are when they are read. It copies them a part at a time under
+// h.mu, then encodes and writes the part with h.mu released, so that the
+// lock is held briefly and a client that reads slowly holds a part, not
+// the log: a record the log drops, or a reset clears, before its turn is
+// left out.
 func (h *Handler) requestList(m *requestMatcher) jsonStream {
 	h.mu.Lock()
 	gen, last := h.gen, h.reqSeq
 	h.mu.Unlock()
 	return func(w io.Writer) error {
-		var buf bytes.Buffer
+		var (
+			buf    bytes.Buffer
+			part   []record
+			next   int
+			listed int
+		)
 		buf.WriteByte('[')
-		next, listed := 0, 0
 		for more := true; more; {
-			more = false
-			h.mu.Lock()
-			if h.gen == gen {
-				for _, rec := range h.requests.from(next) {
-					if rec.seq > last {
-						break
-					}
-					if buf.Len() >= streamChunk {
-						more = true
-						break
-					}
-					next = rec.seq + 1
-					if !m.match(rec) {
-						continue
-					}
-					if listed > 0 {
-						buf.WriteByte(',')
-					}
-					listed++
-					b, err := json.Marshal(h.newControlRequest(rec))
-					if err != nil {
-						h.mu.Unlock()
-						return err
-					}
-					buf.Write(b)
+			part, more = h.nextPart(part[:0], m, gen, last, &next)
+			for i := range part {
+				if listed > 0 {
+					buf.WriteByte(',')
 				}
+				listed++
+				b, err := json.Marshal(h.newControlRequest(&part[i]))
+				if err != nil {
+					return err
+				}
+				buf.Write(b)
 			}
-			h.mu.Unlock()
+			clear(part) // let go of the records while the part is written
 			if !more {
 				buf.WriteString("]\n")
 			}
@@ -157,6 +151,34 @@ func (h *Handler) requestList(m *requestMatcher) jsonStream {
 		}
 		return nil
 	}
+}
+
+// nextPart appends to part copies of the records of the log of the
+// generation gen that m matches, from the one numbered *next up to the
+// one numbered last, within the bounds of a part; it moves *next past
+// the records it read, and reports whether any are left to read.
+func (h *Handler) nextPart(part []record, m *requestMatcher, gen uint64, last int, next *int) ([]record, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.gen != gen {
+		return part, false
+	}
+	size, scanned := 0, 0
+	for _, rec := range h.requests.from(*next) {
+		if rec.seq > last {
+			return part, false
+		}
+		if size >= streamChunk || scanned >= streamScan {
+			return part, true
+		}
+		*next = rec.seq + 1
+		scanned++
+		if m.match(rec) {
+			part = append(part, *rec)
+			size += rec.size
+		}
+	}
+	return part, false
 }
 
 // filter returns the RequestFilter of the query of c, checked.

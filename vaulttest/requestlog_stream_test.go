@@ -119,3 +119,33 @@ func reqID(n int) string {
 	}
 	return string(b)
 }
+
+// TestControlRequestsListsFewMatchesOfALongLog lists, from a log longer
+// than one part read at a time, the few requests a filter matches, far
+// apart, and checks that each is listed once, in order.
+func TestControlRequestsListsFewMatchesOfALongLog(t *testing.T) {
+	h := vaulttest.NewHandler(vaulttest.WithControlAPI(vaulttest.ControlOptions{}))
+	var want []string
+	for i := 1; i <= 10000; i++ {
+		if i%4000 == 1 {
+			serveTo(h, http.MethodGet, "/nowhere") // 404
+			want = append(want, reqID(i))
+			continue
+		}
+		serveTo(h, http.MethodGet, "/users/me/sessions") // 401
+	}
+	get := httptest.NewRequest(http.MethodGet, "/__vault/requests?status=404", nil)
+	get.RemoteAddr, get.Host = "127.0.0.1:40000", "localhost"
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, get)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var listed []struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &listed), rec.Body.String())
+	got := make([]string, len(listed))
+	for i, r := range listed {
+		got[i] = r.ID
+	}
+	assert.Equal(t, want, got)
+}

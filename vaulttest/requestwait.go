@@ -74,17 +74,14 @@ func (h *Handler) changeRecordLocked(rec *record, change func(*Request)) {
 		change(&rec.Request)
 		return
 	}
-	before := make(map[*requestWait]bool, len(h.waits))
-	for w := range h.waits {
-		before[w] = w.m.match(rec)
-	}
+	old := *rec
 	change(&rec.Request)
 	for w := range h.waits {
-		switch after := w.m.match(rec); {
-		case after && !before[w]:
+		switch before, after := w.m.match(&old), w.m.match(rec); {
+		case after && !before:
 			w.count++
 			h.endIfCompleteLocked(w)
-		case !after && before[w]:
+		case !after && before:
 			w.count--
 		}
 	}
