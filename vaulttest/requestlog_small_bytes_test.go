@@ -33,13 +33,3 @@ func TestRequestLogBytesHoldForSmallRequests(t *testing.T) {
 	t.Logf("%d records kept, holding %d KiB: %d bytes each", kept, held>>10, held/uint64(kept))
 	assert.Less(t, held, uint64(bound+bound/10), "a log bounded at %d MiB holds %d KiB", bound>>20, held>>10)
 }
-
-// heapLive returns the bytes of the objects the heap holds after a
-// collection.
-func heapLive() uint64 {
-	runtime.GC()
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapAlloc
-}
