@@ -65,6 +65,8 @@ func TestControlInputRules(t *testing.T) {
 		// Faults that could never be answered as written.
 		{name: "a count of zero", method: "POST", path: "/faults", body: `{"status":503,"count":0}`,
 			code: "INVALID_FAULT", field: "count", message: "at least 1, or -1"},
+		{name: "a count below -1", method: "POST", path: "/faults", body: `{"status":503,"count":-2}`,
+			code: "INVALID_FAULT", field: "count", message: "fault count -2: must be at least 1, or -1 for every matching request"},
 		{name: "a latency the write timeout cuts", method: "POST", path: "/faults", body: `{"latency":"1m"}`,
 			code: "INVALID_FAULT", field: "latency", message: "write timeout of 1m0s"},
 		{name: "a Retry-After that is neither", method: "POST", path: "/faults", body: `{"status":503,"retryAfter":"soon"}`,

@@ -18,7 +18,8 @@ import (
 // reasons. Besides the rules of Validate it refuses:
 //
 //   - a Count of zero, which Faults.Add takes for one: an input that
-//     says zero is a mistake;
+//     says zero is a mistake, and the error of a Count below Unlimited
+//     states the same rule (at least 1, or -1), not Validate's;
 //   - a Latency at or beyond writeTimeout: the server would cut the
 //     answer, and the client see a dropped connection;
 //   - what the fault would never send: a Code but for Respond with a
@@ -26,8 +27,8 @@ import (
 //     ResetBeforeResponse, and a Retry-After in Header beside RetryAfter,
 //     of which one would be dropped.
 func (f Fault) ValidateInput(writeTimeout time.Duration) error {
-	if f.Count == 0 {
-		return &FaultError{Field: "Count", Value: "0",
+	if f.Count == 0 || f.Count < Unlimited {
+		return &FaultError{Field: "Count", Value: strconv.Itoa(f.Count),
 			Reason: "must be at least 1, or -1 for every matching request"}
 	}
 	if err := f.Validate(); err != nil {

@@ -268,6 +268,7 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-request-log-bytes", "8MB"}, want: `vault-mock: invalid value "8MB" for flag -request-log-bytes: not a size such as 8MiB, 512KiB, 1GiB or a number of bytes (vault-mock -h lists the flags)`},
 		{args: []string{"-fail-status", "503", "-retry-after", "soon"}, want: `vault-mock: -retry-after "soon": must be a number of seconds, such as "120", or an HTTP date, such as "Fri, 14 Mar 2025 09:00:00 GMT"`},
 		{args: []string{"-fail-count", "0", "-fail-status", "503"}, want: "vault-mock: -fail-count 0: must be at least 1, or -1 for every matching request"},
+		{args: []string{"-fail-count", "-2", "-fail-status", "503"}, want: "vault-mock: -fail-count -2: must be at least 1, or -1 for every matching request"},
 		{args: []string{"-idle-timeout", "0"}, want: "vault-mock: -idle-timeout must be positive"},
 		{args: []string{"-write-timeout", "-1s"}},
 		{args: []string{"-shutdown-timeout", "-1s"}},
