@@ -51,7 +51,9 @@ type ControlOptions struct {
 // known one by case only, one given twice, one of the wrong JSON type, a
 // body where a route takes none and an unknown query parameter are
 // refused with 400 BAD_REQUEST, naming the member; a fault is checked by
-// Fault.ValidateInput.
+// Fault.ValidateInput, and refused with 400 INVALID_FAULT if a string
+// member is empty or a header's value null, which no request matches or
+// no answer can send: null, or leaving the member out, leaves it unset.
 //
 // Control requests are not API requests: they are not recorded by
 // Requests, faults never answer them and they do not count against the

@@ -25,20 +25,23 @@ const (
 // with the Action by name, such as "ApplyThenReset", the Latency as a
 // duration, such as "300ms", one value per Header name, and the Body as
 // the JSON to answer with, or for ProxyHTML and HTMLBody a string, the
-// page.
+// page. Its strings are pointers, so that a member left out or null
+// (nil) is told from an empty string, which no request matches and no
+// answer can use: taken as left out, an empty selector would widen the
+// fault to every request.
 type controlFault struct {
-	Route      string            `json:"route"`
-	SessionID  string            `json:"sessionId"`
-	Token      string            `json:"token"`
-	UserID     string            `json:"userId"`
-	Count      *int              `json:"count"`
-	Action     string            `json:"action"`
-	Status     int               `json:"status"`
-	Code       string            `json:"code"`
-	RetryAfter string            `json:"retryAfter"`
-	Header     map[string]string `json:"header"`
-	Latency    string            `json:"latency"`
-	Body       jsontext.Value    `json:"body"`
+	Route      *string            `json:"route"`
+	SessionID  *string            `json:"sessionId"`
+	Token      *string            `json:"token"`
+	UserID     *string            `json:"userId"`
+	Count      *int               `json:"count"`
+	Action     *string            `json:"action"`
+	Status     int                `json:"status"`
+	Code       *string            `json:"code"`
+	RetryAfter *string            `json:"retryAfter"`
+	Header     map[string]*string `json:"header"`
+	Latency    *string            `json:"latency"`
+	Body       jsontext.Value     `json:"body"`
 }
 
 // controlFaultFields names the JSON member of each Fault field.
@@ -61,29 +64,32 @@ var controlFaultFields = map[string]string{
 // Fault.ValidateInput for a server with the write timeout wt that delays
 // every answer by latency (WithLatency) before the fault's own.
 func (cf controlFault) fault(wt, latency time.Duration) (Fault, *controlError) {
+	if ce := cf.checkEmpty(); ce != nil {
+		return Fault{}, ce
+	}
 	f := Fault{
-		Route:      cf.Route,
-		SessionID:  cf.SessionID,
-		Token:      cf.Token,
-		UserID:     cf.UserID,
+		Route:      deref(cf.Route),
+		SessionID:  deref(cf.SessionID),
+		Token:      deref(cf.Token),
+		UserID:     deref(cf.UserID),
 		Count:      1,
 		Status:     cf.Status,
-		Code:       cf.Code,
-		RetryAfter: cf.RetryAfter,
+		Code:       deref(cf.Code),
+		RetryAfter: deref(cf.RetryAfter),
 	}
 	if cf.Count != nil {
 		f.Count = *cf.Count
 	}
-	if cf.Action != "" {
-		if err := f.Action.UnmarshalText([]byte(cf.Action)); err != nil {
+	if cf.Action != nil {
+		if err := f.Action.UnmarshalText([]byte(*cf.Action)); err != nil {
 			return Fault{}, invalidFault("action", fmt.Sprintf("fault action %q: not an action; the actions are %s",
-				cf.Action, strings.Join(actionNames[:], ", ")))
+				*cf.Action, strings.Join(actionNames[:], ", ")))
 		}
 	}
-	if cf.Latency != "" {
-		d, err := time.ParseDuration(cf.Latency)
+	if cf.Latency != nil {
+		d, err := time.ParseDuration(*cf.Latency)
 		if err != nil {
-			return Fault{}, invalidFault("latency", fmt.Sprintf("fault latency %q: not a duration such as \"300ms\"", cf.Latency))
+			return Fault{}, invalidFault("latency", fmt.Sprintf("fault latency %q: not a duration such as \"300ms\"", *cf.Latency))
 		}
 		f.Latency = d
 	}
@@ -94,7 +100,7 @@ func (cf controlFault) fault(wt, latency time.Duration) (Fault, *controlError) {
 			if _, dup := f.Header[name]; dup {
 				return Fault{}, invalidFault("header", fmt.Sprintf("fault header %q: given twice, in two cases", name))
 			}
-			f.Header[name] = []string{v}
+			f.Header[name] = []string{*v}
 		}
 	}
 	if len(cf.Body) > 0 && string(cf.Body) != "null" {

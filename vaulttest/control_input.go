@@ -25,6 +25,10 @@ import (
 //     the type it takes;
 //   - a body of null is refused: a route that takes no body takes
 //     nothing or an empty object, and one that takes a body, a value;
+//   - null is taken as a member left out, and so is an empty string,
+//     but where it means nothing: a fault's string members and the
+//     clock's advance refuse "", and a fault's header refuses a null
+//     value (controlFault.checkEmpty);
 //   - the query parameters of a route are matched the same way: an
 //     unknown one, one given twice and one without a value are refused;
 //   - a body is at most maxControlBody bytes (413).

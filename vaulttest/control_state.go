@@ -122,10 +122,11 @@ type controlClock struct {
 
 // controlClockChange is the body of POST /clock: any of a time to set,
 // which freezes the clock unless frozen is false, a duration to move it
-// by, and whether it is frozen, applied in that order.
+// by, and whether it is frozen, applied in that order. An advance of ""
+// is refused, as a fault's latency is, not taken as left out.
 type controlClockChange struct {
 	Now     *time.Time `json:"now"`
-	Advance string     `json:"advance"`
+	Advance *string    `json:"advance"`
 	Frozen  *bool      `json:"frozen"`
 }
 
@@ -248,15 +249,18 @@ func (h *Handler) controlSetClock(c *controlCall) (int, any, error) {
 		return 0, nil, err
 	}
 	var d time.Duration
-	if change.Advance != "" {
+	if change.Advance != nil {
 		var err error
-		if d, err = time.ParseDuration(change.Advance); err != nil {
-			ce := badRequest("advance %q is not a duration such as \"90s\" or \"1h30m\"", change.Advance)
+		if d, err = time.ParseDuration(*change.Advance); err != nil {
+			ce := badRequest("advance %q is not a duration such as \"90s\" or \"1h30m\"", *change.Advance)
+			if *change.Advance == "" {
+				ce.Message = `advance "": an empty string; leave the member out, or send null`
+			}
 			ce.Field = "advance"
 			return 0, nil, ce
 		}
 	}
-	if change.Now == nil && change.Advance == "" && change.Frozen == nil {
+	if change.Now == nil && change.Advance == nil && change.Frozen == nil {
 		return 0, nil, badRequest(`the body sets "now", a time such as "2025-03-14T09:00:00Z", "advance", a duration such as "90s", or "frozen", true or false`)
 	}
 	if err := h.changeClock(change.Now, d, change.Frozen); err != nil {

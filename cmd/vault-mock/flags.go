@@ -84,6 +84,15 @@ var faultFlags = map[string]string{
 	"RetryAfter": "-retry-after",
 }
 
+// emptyFlags are the flags of a fault that refuse an empty value, with
+// what leaving the flag out does.
+var emptyFlags = []struct{ name, unset string }{
+	{"fail-route", "for every route"},
+	{"fail-session", "for any session"},
+	{"fail-mode", "to answer with -fail-status"},
+	{"retry-after", "to send no Retry-After"},
+}
+
 // parseFlags parses args. For -h it prints the usage on stderr and
 // returns flag.ErrHelp; other errors are returned for the caller to
 // print on one line.
@@ -146,6 +155,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return options{}, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	// An empty value is refused where leaving the flag out means
+	// something else: as the control API refuses "", so that a variable
+	// a script failed to fill does not widen a failure to every request.
+	for _, f := range emptyFlags {
+		if isSet(fs, f.name) && fs.Lookup(f.name).Value.String() == "" {
+			return options{}, fmt.Errorf("-%s \"\": an empty string; leave the flag out %s", f.name, f.unset)
+		}
 	}
 	switch {
 	case o.sessions < 1 || o.sessions > vaulttest.MaxDemoSessions:

@@ -32,6 +32,10 @@ func TestFlagsAndControlRefuseTheSameFaults(t *testing.T) {
 		{[]string{"-fail-mode", "reset", "-fail-status", "503"}, `{"action":"ResetBeforeResponse","status":503}`, "status"},
 		{[]string{"-fail-status", "503", "-fail-route", "GET /nope"}, `{"status":503,"route":"GET /nope"}`, "route"},
 		{[]string{"-fail-status", "503", "-fail-route", "GET /users/me/sessions", "-fail-session", "s1"}, `{"status":503,"route":"GET /users/me/sessions","sessionId":"s1"}`, "sessionId"},
+		{[]string{"-fail-status", "503", "-fail-route", ""}, `{"status":503,"route":""}`, "route"},
+		{[]string{"-fail-status", "503", "-fail-session", ""}, `{"status":503,"sessionId":""}`, "sessionId"},
+		{[]string{"-fail-status", "503", "-fail-mode", ""}, `{"status":503,"action":""}`, "action"},
+		{[]string{"-fail-status", "503", "-retry-after", ""}, `{"status":503,"retryAfter":""}`, "retryAfter"},
 	}
 	o, err := parseFlags(nil, io.Discard)
 	require.NoError(t, err)

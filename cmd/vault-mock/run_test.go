@@ -269,6 +269,13 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-fail-status", "503", "-retry-after", "soon"}, want: `vault-mock: -retry-after "soon": must be a number of seconds, such as "120", or an HTTP date, such as "Fri, 14 Mar 2025 09:00:00 GMT"`},
 		{args: []string{"-fail-count", "0", "-fail-status", "503"}, want: "vault-mock: -fail-count 0: must be at least 1, or -1 for every matching request"},
 		{args: []string{"-fail-count", "-2", "-fail-status", "503"}, want: "vault-mock: -fail-count -2: must be at least 1, or -1 for every matching request"},
+		// An empty value, as a script passes an unset variable, would
+		// widen the failure to every request.
+		{args: []string{"-fail-status", "503", "-fail-route", ""}, want: `vault-mock: -fail-route "": an empty string; leave the flag out for every route`},
+		{args: []string{"-fail-status", "503", "-fail-session", ""}, want: `vault-mock: -fail-session "": an empty string; leave the flag out for any session`},
+		{args: []string{"-fail-status", "503", "-fail-mode", ""}, want: `vault-mock: -fail-mode "": an empty string; leave the flag out to answer with -fail-status`},
+		{args: []string{"-fail-status", "503", "-retry-after", ""}, want: `vault-mock: -retry-after "": an empty string; leave the flag out to send no Retry-After`},
+		{args: []string{"-fail-route", ""}, want: `vault-mock: -fail-route "": an empty string; leave the flag out for every route`},
 		{args: []string{"-idle-timeout", "0"}, want: "vault-mock: -idle-timeout must be positive"},
 		{args: []string{"-write-timeout", "-1s"}},
 		{args: []string{"-shutdown-timeout", "-1s"}},

@@ -146,6 +146,9 @@ class ControlTest(unittest.TestCase):
             ({"status": 503, "header": {"X-Note": "a\r\nSet-Cookie: x=1"}}, "header"),
             ({"status": 503, "token": TOKEN, "userId": "someone-else"}, "userId"),
             ([{"status": 503}, {"status": 42}], "status"),
+            # An empty variable is not a selector left out: it would widen the fault.
+            ({"status": 503, "userId": os.environ.get("NO_SUCH_VARIABLE", "")}, "userId"),
+            ({"status": 503, "header": {"X-Note": None}}, "header"),
         ]
         for fault, field in cases:
             with self.subTest(fault=fault):
