@@ -60,9 +60,11 @@ type Handler struct {
 	auth *authState
 	// retired holds the tokens of before the resets, which the logs go
 	// on hiding; tokenLens the lengths of every token, current or
-	// retired, for the redactor to look for.
+	// retired, for the redactor to look for, and folded their forms in
+	// lower case, for a header name.
 	retired   retiredTokens
 	tokenLens map[int]struct{}
+	folded    foldedTokens
 }
 
 // NewHandler returns a Handler with no users, configured by opts.

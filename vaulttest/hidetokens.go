@@ -22,9 +22,11 @@ type hiddenView struct {
 // Proxy-Authorization, those after "Bearer " or "Basic " in any header,
 // and every token of the server, refresh tokens and the tokens of before
 // its last resets included (and the request's own bearer token),
-// wherever it appears in the path, the query or a header, inside a
-// larger word or percent-encoded: a client that puts its token in the
-// wrong place does not leak it into the logs of a test run.
+// wherever it appears in the path, the query or a header's value or
+// name (in a name whatever the case of its letters, which net/http
+// changes), inside a larger word or percent-encoded: a client that puts
+// its token in the wrong place does not leak it into the logs of a test
+// run.
 // Handler.Requests returns requests as sent either way.
 func WithShowTokens() Option {
 	return func(c *config) { c.showTokens = true }
@@ -36,6 +38,7 @@ func WithShowTokens() Option {
 // h.mu must be held.
 func (h *Handler) hideTokensLocked(req *Request, own string) *hiddenView {
 	r := h.redactorLocked(own)
+	names := h.anyCase(r, own)
 	v := hiddenView{path: hidePath(req.Path, r), query: hideQuery(req.RawQuery, r)}
 	changed := v.path != req.Path || v.query != req.RawQuery
 	for name, values := range req.Header {
@@ -51,6 +54,15 @@ func (h *Handler) hideTokensLocked(req *Request, own string) *hiddenView {
 				v.header = req.Header.Clone()
 			}
 			v.header[name][i] = hid
+		}
+		// A client that swaps a header's name and value sends its
+		// token as a name.
+		if shown := names.hide(name, false); shown != name {
+			if v.header == nil {
+				v.header = req.Header.Clone()
+			}
+			v.header[shown] = append(v.header[shown], v.header[name]...)
+			delete(v.header, name)
 		}
 	}
 	if !changed && v.header == nil {

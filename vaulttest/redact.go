@@ -1,6 +1,7 @@
 package vaulttest
 
 import (
+	"hash/maphash"
 	"sort"
 	"strings"
 )
@@ -56,6 +57,12 @@ func (h *Handler) retireTokensLocked() {
 	for tok := range h.auth.refresh {
 		h.retired.add(tok)
 	}
+	// The folded forms of the tokens the reset forgets go with them:
+	// those of the retired tokens are kept, as the tokens are.
+	h.folded.reset()
+	for _, tok := range h.retired.order {
+		h.folded.add(tok)
+	}
 }
 
 // noteTokenLocked records the length of a token the handler issued or
@@ -69,6 +76,71 @@ func (h *Handler) noteTokenLocked(tok string) {
 		h.tokenLens = make(map[int]struct{})
 	}
 	h.tokenLens[len(tok)] = struct{}{}
+	h.folded.add(tok)
+}
+
+// foldedTokens holds a hash of the lower-case form of each token of the
+// handler, current or retired, that has upper-case letters, so that the
+// token is found in a header name, whose letters net/http puts in
+// canonical case; a token without upper-case letters is found where it
+// is kept, by the name's lower-case form. A hash keeps the set small:
+// one that matches some other text by chance hides that text, no more.
+type foldedTokens struct {
+	seed maphash.Seed
+	set  map[uint64]struct{}
+}
+
+func (f *foldedTokens) add(tok string) {
+	lower := asciiLower(tok)
+	if lower == tok {
+		return
+	}
+	if f.set == nil {
+		f.seed = maphash.MakeSeed()
+		f.set = make(map[uint64]struct{})
+	}
+	f.set[maphash.String(f.seed, lower)] = struct{}{}
+}
+
+// has reports whether lower is the lower-case form of a token of f.
+func (f *foldedTokens) has(lower string) bool {
+	if f.set == nil {
+		return false
+	}
+	_, ok := f.set[maphash.String(f.seed, lower)]
+	return ok
+}
+
+func (f *foldedTokens) reset() { clear(f.set) }
+
+// asciiLower returns s with its ASCII letters in lower case, byte for
+// byte: net/http changes the case of those letters only.
+func asciiLower(s string) string {
+	for i := range len(s) {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// anyCase returns a redactor that finds what r finds whatever the case
+// of its letters: a token in a header name, whose letters net/http puts
+// in canonical case ("X-Vt_0bb2..." for "x-vt_0bb2..."). own is the
+// request's own bearer token, if any. h.mu must be held while it is
+// used.
+func (h *Handler) anyCase(r *redactor, own string) *redactor {
+	exact := r.secret
+	return &redactor{lens: r.lens, secret: func(s string) bool {
+		lower := asciiLower(s)
+		return exact(lower) || h.folded.has(lower) || own != "" && strings.EqualFold(s, own)
+	}}
 }
 
 // redactorLocked returns the redactor of the handler's tokens, current
