@@ -270,13 +270,14 @@ func isLoopback(remoteAddr string) bool {
 }
 
 // isLoopbackHost reports whether a request's Host names localhost or a
-// loopback address.
+// loopback address. localhost may end with the dot of its fully
+// qualified form, "localhost."; an address takes none.
 func isLoopbackHost(host string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)

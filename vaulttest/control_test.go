@@ -411,6 +411,14 @@ func TestControlRefusesAnotherHostName(t *testing.T) {
 		"localhost:4010":        http.StatusOK,
 		"127.0.0.1":             http.StatusOK,
 		"[::1]:4010":            http.StatusOK,
+		// The fully qualified form of localhost, as a client that
+		// appends the root's dot sends it; an address takes none.
+		"localhost.":      http.StatusOK,
+		"LOCALHOST.:4010": http.StatusOK,
+		"localhost..":     http.StatusForbidden,
+		"127.0.0.1.":      http.StatusForbidden,
+		"127.0.0.1.:4010": http.StatusForbidden,
+		"[::1.]:4010":     http.StatusForbidden,
 	} {
 		assert.Equal(t, want, serve(h, host), host)
 	}
