@@ -117,15 +117,15 @@ func (h *Handler) rotateLocked(rec *refreshRecord) string {
 }
 
 // newRefreshTokenLocked returns a deterministic refresh token that is
-// not in use. Refresh tokens have a sequence of their own, so that
-// sessions get the same IDs and access tokens as before refresh tokens
-// existed.
+// not in use, as a refresh token or as an access token a seed gave.
+// Refresh tokens have a sequence of their own, so that sessions get the
+// same IDs and access tokens as before refresh tokens existed.
 func (h *Handler) newRefreshTokenLocked() string {
 	for {
 		h.auth.seq++
 		sum := sha256.Sum256([]byte(fmt.Sprintf("vaulttest refresh token %d", h.auth.seq)))
 		token := "vr_" + hex.EncodeToString(sum[:20])
-		if h.auth.refresh[token] == nil {
+		if !h.tokenInUseLocked(token) {
 			return token
 		}
 	}

@@ -169,7 +169,8 @@ func (h *Handler) addUser(u User) error {
 // session with its ID and token. With a zero seed it mints a new
 // session, with a new token, as a sign-in does, and the webhooks get
 // session.created. It panics if userID is empty, if the seed's ID or
-// token is already in use, or if the seed's ID is "all" or
+// token is already in use (the token as any access or refresh token of
+// the handler), or if the seed's ID is "all" or
 // "all_except_current", which the Vault server never gives a session and
 // a session.revoked webhook uses for every session of a user (see
 // webhook.IsScopeName).
@@ -234,9 +235,11 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	if generated && h.signing != nil {
 		s.Token = h.issueLocked(s, h.nowLocked())
 	}
+	// The token is in use before the refresh token is generated, which
+	// must differ from it.
+	h.tokens[s.Token] = s
 	h.sessionAddedLocked(s, generated, h.nowLocked())
 	h.sessions[s.ID] = s
-	h.tokens[s.Token] = s
 	h.noteTokenLocked(s.Token)
 	h.sessionCreatedLocked(s)
 	return s.clone(), nil

@@ -38,8 +38,12 @@ func (h *Handler) addSessionlessToken(userID, token string) (string, error) {
 	return token, nil
 }
 
+// tokenInUseLocked reports whether token is an access token or a
+// refresh token of the handler, spent ones included: a seed that took
+// one would make a token both. h.mu must be held.
 func (h *Handler) tokenInUseLocked(token string) bool {
 	_, session := h.tokens[token]
 	_, sessionless := h.sessionless[token]
-	return session || sessionless
+	_, refresh := h.auth.refresh[token]
+	return session || sessionless || refresh
 }
