@@ -289,13 +289,10 @@ func (h *Handler) controlWaitRequests(c *controlCall) (int, any, error) {
 		}
 	}()
 	if err := h.waitMatching(ctx, &m, n); err != nil {
-		got := 0
-		var we *waitError
-		if errors.As(err, &we) {
-			got = we.got
-		}
+		we := &waitError{n: n}
+		errors.As(err, &we)
 		return 0, nil, &controlError{status: http.StatusRequestTimeout, Code: "TIMEOUT",
-			Message: fmt.Sprintf("%d of %d matching requests arrived within %s", got, n, timeout)}
+			Message: fmt.Sprintf("after %s, the request log holds %d of the %d matching requests waited for%s", timeout, we.got, n, we.droppedNote())}
 	}
 	return http.StatusOK, h.requestList(&m), nil
 }

@@ -135,7 +135,7 @@ func TestControlRequestsWait(t *testing.T) {
 	assert.Equal(t, http.StatusRequestTimeout, r.status, "%s", r.body)
 	e := decode[controlError](t, r.body)
 	assert.Equal(t, "TIMEOUT", e.Error.Code)
-	assert.Equal(t, "2 of 5 matching requests arrived within 50ms", e.Error.Message)
+	assert.Equal(t, "after 50ms, the request log holds 2 of the 5 matching requests waited for", e.Error.Message)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()

@@ -140,6 +140,7 @@ type requestLog struct {
 	recs       []*record // recs[head:] are the records kept
 	head       int
 	bytes      int
+	dropped    int // records dropped to stay within the bounds since the log was last emptied
 }
 
 // add appends rec to the log and calls dropped for each record the log
@@ -149,6 +150,7 @@ func (l *requestLog) add(rec *record, dropped func(*record)) {
 	l.bytes += rec.size
 	for l.len() > 1 && ((l.maxEntries > 0 && l.len() > l.maxEntries) || (l.maxBytes > 0 && l.bytes > l.maxBytes)) {
 		dropped(l.recs[l.head])
+		l.dropped++
 		l.bytes -= l.recs[l.head].size
 		l.recs[l.head] = nil
 		l.head++
@@ -192,6 +194,7 @@ func (l *requestLog) clear() {
 	l.recs = nil
 	l.head = 0
 	l.bytes = 0
+	l.dropped = 0
 }
 
 // WithRequestLog makes the handler keep the records of the last n
