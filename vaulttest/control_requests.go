@@ -269,8 +269,8 @@ func (h *Handler) controlWaitRequests(c *controlCall) (int, any, error) {
 		switch {
 		case err != nil || d <= 0:
 			err = fmt.Errorf("query parameter \"timeout\" %q: a positive duration such as \"5s\"", s)
-		case wt > 0 && d >= wt:
-			err = fmt.Errorf("query parameter \"timeout\" %s: must be shorter than the server's write timeout of %s, which would cut the answer", d, wt)
+		case outlasts(d, wt):
+			err = fmt.Errorf("query parameter \"timeout\" %s: %s", d, outlastsReason(wt))
 		}
 		if err != nil {
 			ce := badRequest("%v", err)
