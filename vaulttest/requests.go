@@ -39,7 +39,8 @@ type Request struct {
 	// the token's session, as the server knew them when the request
 	// arrived, revoked and expired sessions included; both are empty for
 	// a token the server did not know, and SessionID for a token without
-	// a session.
+	// a session. For a refresh, which sends no bearer token, they are
+	// those of the refresh token it sends, spent ones included.
 	UserID    string
 	SessionID string
 }
@@ -245,11 +246,17 @@ func (h *Handler) record(r *http.Request, rt route, faultID string) *record {
 		rec.pattern = rt.pattern
 	}
 	tok, hasToken := bearerToken(r)
-	if hasToken {
+	switch {
+	case hasToken:
 		if s := h.tokens[tok]; s != nil {
 			rec.UserID, rec.SessionID = s.UserID, s.ID
 		} else {
 			rec.UserID = h.sessionless[tok]
+		}
+	case rt.found && rt.pattern == patternRefresh:
+		// A refresh names its session by its refresh token.
+		if ref := h.auth.refresh[refreshRequestOf(r).token]; ref != nil {
+			rec.UserID, rec.SessionID = ref.session.UserID, ref.session.ID
 		}
 	}
 	if !h.cfg.showTokens {
