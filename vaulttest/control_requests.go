@@ -203,7 +203,7 @@ func (c *controlCall) filter() (requestMatcher, error) {
 	if err != nil {
 		fe := err.(*FilterError)
 		ce := badRequest("query parameter %q: %s", filterParams[fe.Field], fe.Reason)
-		ce.Field = filterParams[fe.Field]
+		ce.Field, ce.Route = filterParams[fe.Field], fe.Route
 		return m, ce
 	}
 	return m, nil

@@ -169,3 +169,24 @@ func TestControlAnswersEveryMember(t *testing.T) {
 	r = ctl(t, srv, http.MethodGet, "/nope", "")
 	assert.JSONEq(t, `{"error":{"code":"NOT_FOUND","message":"No control route for GET /__vault/nope","field":null,"index":null,"route":null,"sessionId":null}}`, string(r.body))
 }
+
+// TestControlRequestsFilterRefusalSuggestsTheRoute checks that a route
+// filter naming one session, which the filter cannot select by, is
+// refused with the route to write instead in the error's route member,
+// as a fault's is, and not a sessionId, which in a filter means the
+// caller's session.
+func TestControlRequestsFilterRefusalSuggestsTheRoute(t *testing.T) {
+	srv := newControlServer(t)
+	r := ctl(t, srv, http.MethodGet, "/requests?route=DELETE%20/users/me/sessions/abc", "")
+	require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
+	e := decode[controlError](t, r.body).Error
+	assert.Equal(t, "route", e.Field)
+	assert.Equal(t, "DELETE /users/me/sessions/{sessionId}", e.Route)
+	assert.Empty(t, e.SessionID)
+
+	// FindRequests says the same in its FilterError.
+	_, err := srv.FindRequests(vaulttest.RequestFilter{Route: "DELETE /users/me/sessions/abc"})
+	var fe *vaulttest.FilterError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "DELETE /users/me/sessions/{sessionId}", fe.Route)
+}
