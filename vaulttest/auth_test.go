@@ -285,3 +285,29 @@ func TestRefreshTokensNeverReachTheLogs(t *testing.T) {
 	assert.Contains(t, string(r.body), `"query":"refresh_token=[REDACTED]"`)
 	assert.Contains(t, string(r.body), `"X-Refresh-Token":["[REDACTED]"]`)
 }
+
+// TestRefreshesAreLoggedWithTheirSession checks that a refresh, which
+// sends no bearer token, is logged with the user and session of the
+// refresh token it sends, spent or not, so that a suite can filter one
+// session's refreshes; and with neither for a token the server does not
+// know.
+func TestRefreshesAreLoggedWithTheirSession(t *testing.T) {
+	srv := vaulttest.NewTestServer(t)
+	s := srv.AddSession("ann", vaulttest.SessionSeed{})
+	srv.AddSession("bob", vaulttest.SessionSeed{})
+	require.Equal(t, http.StatusOK, refreshWith(t, srv, s.RefreshToken).status)
+	require.Equal(t, http.StatusUnauthorized, refreshWith(t, srv, s.RefreshToken).status, "the spent token again")
+	require.Equal(t, http.StatusUnauthorized, refreshWith(t, srv, "vr_unknown").status)
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 3)
+	for _, r := range reqs[:2] {
+		assert.Equal(t, "ann", r.UserID)
+		assert.Equal(t, s.ID, r.SessionID)
+	}
+	assert.Empty(t, reqs[2].UserID)
+	assert.Empty(t, reqs[2].SessionID)
+	found, err := srv.FindRequests(vaulttest.RequestFilter{SessionID: s.ID, Route: "POST /auth/refresh"})
+	require.NoError(t, err)
+	assert.Len(t, found, 2)
+}

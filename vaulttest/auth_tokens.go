@@ -73,7 +73,7 @@ func (h *Handler) sessionAddedLocked(s *Session, generatedToken bool, now time.T
 	if generatedToken && h.signing == nil {
 		h.expireOpaqueLocked(s, s.Token, now)
 	}
-	s.RefreshToken = h.newRefreshTokenLocked()
+	s.RefreshToken = h.newRefreshTokenLocked(s.UserID)
 	h.auth.refresh[s.RefreshToken] = &refreshRecord{session: s}
 	h.noteTokenLocked(s.RefreshToken)
 }
@@ -88,7 +88,7 @@ func (h *Handler) newAccessTokenLocked(s *Session, now time.Time) string {
 		token = h.issueLocked(s, now)
 	} else {
 		h.seq++
-		token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
+		token = h.unusedLocked(generatedToken, func(t string) bool { return h.tokenTakenLocked(t, s.UserID) })
 		h.expireOpaqueLocked(s, token, now)
 	}
 	s.Token = token
@@ -109,23 +109,25 @@ func (h *Handler) expireOpaqueLocked(s *Session, token string, now time.Time) {
 // new one, which it returns.
 func (h *Handler) rotateLocked(rec *refreshRecord) string {
 	rec.spent = true
-	token := h.newRefreshTokenLocked()
+	token := h.newRefreshTokenLocked(rec.session.UserID)
 	rec.session.RefreshToken = token
 	h.auth.refresh[token] = &refreshRecord{session: rec.session}
 	h.noteTokenLocked(token)
 	return token
 }
 
-// newRefreshTokenLocked returns a deterministic refresh token that is
-// not in use, as a refresh token or as an access token a seed gave.
-// Refresh tokens have a sequence of their own, so that sessions get the
-// same IDs and access tokens as before refresh tokens existed.
-func (h *Handler) newRefreshTokenLocked() string {
+// newRefreshTokenLocked returns a deterministic refresh token for a
+// session of the user userID that is not in use, as a refresh token or
+// as an access token a seed gave, nor one of another user before a reset
+// (see retiredLocked). Refresh tokens have a sequence of their own, so
+// that sessions get the same IDs and access tokens as before refresh
+// tokens existed.
+func (h *Handler) newRefreshTokenLocked(userID string) string {
 	for {
 		h.auth.seq++
 		sum := sha256.Sum256([]byte(fmt.Sprintf("vaulttest refresh token %d", h.auth.seq)))
 		token := "vr_" + hex.EncodeToString(sum[:20])
-		if !h.tokenInUseLocked(token) {
+		if !h.tokenInUseLocked(token) && !h.retiredLocked(token, userID) {
 			return token
 		}
 	}

@@ -126,9 +126,9 @@ func (cf controlFault) fault(wt, latency time.Duration) (Fault, *controlError) {
 		}
 		return Fault{}, ce
 	}
-	if wt > 0 && latency > 0 && f.Latency+latency >= wt {
-		return Fault{}, invalidFault("latency", fmt.Sprintf("fault latency %s: with the server's latency of %s for every answer, is not shorter than the server's write timeout of %s: no answer would be sent",
-			f.Latency, latency, wt))
+	if latency > 0 && outlasts(f.Latency+latency, wt) {
+		return Fault{}, invalidFault("latency", fmt.Sprintf("fault latency %s: with the server's latency of %s for every answer, %s",
+			f.Latency, latency, outlastsReason(wt)))
 	}
 	return f, nil
 }

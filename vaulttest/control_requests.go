@@ -203,7 +203,7 @@ func (c *controlCall) filter() (requestMatcher, error) {
 	if err != nil {
 		fe := err.(*FilterError)
 		ce := badRequest("query parameter %q: %s", filterParams[fe.Field], fe.Reason)
-		ce.Field = filterParams[fe.Field]
+		ce.Field, ce.Route = filterParams[fe.Field], fe.Route
 		return m, ce
 	}
 	return m, nil
@@ -269,8 +269,8 @@ func (h *Handler) controlWaitRequests(c *controlCall) (int, any, error) {
 		switch {
 		case err != nil || d <= 0:
 			err = fmt.Errorf("query parameter \"timeout\" %q: a positive duration such as \"5s\"", s)
-		case wt > 0 && d >= wt:
-			err = fmt.Errorf("query parameter \"timeout\" %s: must be shorter than the server's write timeout of %s, which would cut the answer", d, wt)
+		case outlasts(d, wt):
+			err = fmt.Errorf("query parameter \"timeout\" %s: %s", d, outlastsReason(wt))
 		}
 		if err != nil {
 			ce := badRequest("%v", err)
@@ -289,13 +289,10 @@ func (h *Handler) controlWaitRequests(c *controlCall) (int, any, error) {
 		}
 	}()
 	if err := h.waitMatching(ctx, &m, n); err != nil {
-		got := 0
-		var we *waitError
-		if errors.As(err, &we) {
-			got = we.got
-		}
+		we := &waitError{n: n}
+		errors.As(err, &we)
 		return 0, nil, &controlError{status: http.StatusRequestTimeout, Code: "TIMEOUT",
-			Message: fmt.Sprintf("%d of %d matching requests arrived within %s", got, n, timeout)}
+			Message: fmt.Sprintf("after %s, the request log holds %d of the %d matching requests waited for%s", timeout, we.got, n, we.droppedNote())}
 	}
 	return http.StatusOK, h.requestList(&m), nil
 }

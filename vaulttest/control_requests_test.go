@@ -135,7 +135,7 @@ func TestControlRequestsWait(t *testing.T) {
 	assert.Equal(t, http.StatusRequestTimeout, r.status, "%s", r.body)
 	e := decode[controlError](t, r.body)
 	assert.Equal(t, "TIMEOUT", e.Error.Code)
-	assert.Equal(t, "2 of 5 matching requests arrived within 50ms", e.Error.Message)
+	assert.Equal(t, "after 50ms, the request log holds 2 of the 5 matching requests waited for", e.Error.Message)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -168,4 +168,25 @@ func TestControlAnswersEveryMember(t *testing.T) {
 
 	r = ctl(t, srv, http.MethodGet, "/nope", "")
 	assert.JSONEq(t, `{"error":{"code":"NOT_FOUND","message":"No control route for GET /__vault/nope","field":null,"index":null,"route":null,"sessionId":null}}`, string(r.body))
+}
+
+// TestControlRequestsFilterRefusalSuggestsTheRoute checks that a route
+// filter naming one session, which the filter cannot select by, is
+// refused with the route to write instead in the error's route member,
+// as a fault's is, and not a sessionId, which in a filter means the
+// caller's session.
+func TestControlRequestsFilterRefusalSuggestsTheRoute(t *testing.T) {
+	srv := newControlServer(t)
+	r := ctl(t, srv, http.MethodGet, "/requests?route=DELETE%20/users/me/sessions/abc", "")
+	require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
+	e := decode[controlError](t, r.body).Error
+	assert.Equal(t, "route", e.Field)
+	assert.Equal(t, "DELETE /users/me/sessions/{sessionId}", e.Route)
+	assert.Empty(t, e.SessionID)
+
+	// FindRequests says the same in its FilterError.
+	_, err := srv.FindRequests(vaulttest.RequestFilter{Route: "DELETE /users/me/sessions/abc"})
+	var fe *vaulttest.FilterError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "DELETE /users/me/sessions/{sessionId}", fe.Route)
 }

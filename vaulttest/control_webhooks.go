@@ -147,8 +147,8 @@ func (h *Handler) controlDeliveries(c *controlCall) (int, any, error) {
 		switch {
 		case err != nil || wait < 0 || wait > maxControlWait:
 			err = fmt.Errorf("wait %q is not a duration between 0s and %s, such as \"5s\"", waitText, maxControlWait)
-		case wt > 0 && wait >= wt:
-			err = fmt.Errorf("wait %s is not shorter than the server's write timeout of %s: the answer would be cut", wait, wt)
+		case outlasts(wait, wt):
+			err = fmt.Errorf("wait %s %s", wait, outlastsReason(wt))
 		}
 		if err != nil {
 			ce := badRequest("%v", err)

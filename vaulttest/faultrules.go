@@ -20,8 +20,9 @@ import (
 //   - a Count of zero, which Faults.Add takes for one: an input that
 //     says zero is a mistake, and the error of a Count below Unlimited
 //     states the same rule (at least 1, or -1), not Validate's;
-//   - a Latency at or beyond writeTimeout: the server would cut the
-//     answer, and the client see a dropped connection;
+//   - a Latency that leaves less than a tenth of writeTimeout, or a
+//     second, to write the answer: the server could cut it, and the
+//     client see a dropped connection;
 //   - what the fault would never send: a Code but for Respond with a
 //     Status and no Body, a Header or RetryAfter with
 //     ResetBeforeResponse, and a Retry-After in Header beside RetryAfter,
@@ -37,11 +38,28 @@ func (f Fault) ValidateInput(writeTimeout time.Duration) error {
 	if err := f.checkUnsent(); err != nil {
 		return err
 	}
-	if writeTimeout > 0 && f.Latency >= writeTimeout {
-		return &FaultError{Field: "Latency", Value: f.Latency.String(),
-			Reason: fmt.Sprintf("is not shorter than the server's write timeout of %s: no answer would be sent", writeTimeout)}
+	if outlasts(f.Latency, writeTimeout) {
+		return &FaultError{Field: "Latency", Value: f.Latency.String(), Reason: outlastsReason(writeTimeout)}
 	}
 	return nil
+}
+
+// writeMargin is the time that a delay before an answer must leave of the
+// server's write timeout wt for writing the answer: a tenth of it, at
+// most a second.
+func writeMargin(wt time.Duration) time.Duration {
+	return min(time.Second, wt/10)
+}
+
+// outlasts reports whether a delay of d before an answer leaves less
+// than writeMargin of the write timeout wt, if any, to write it.
+func outlasts(d, wt time.Duration) bool {
+	return wt > 0 && d > wt-writeMargin(wt)
+}
+
+// outlastsReason says why a delay that outlasts wt is refused.
+func outlastsReason(wt time.Duration) string {
+	return fmt.Sprintf("leaves less than %s of the server's write timeout of %s to write the answer, which would be cut", writeMargin(wt), wt)
 }
 
 // checkUnsent returns a *FaultError for a part of f that its answer

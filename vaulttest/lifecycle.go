@@ -69,8 +69,12 @@ func (h *Handler) ExpireSession(id string) (Session, bool) {
 // and token, pending fault, recorded request and rate-limit window, and
 // lets the clock run and follow WithClock's again. Generated session
 // IDs, tokens, fault IDs and request IDs start over, so that a seed
-// makes the same sessions as before. ConnectionCount and Close are not
-// affected.
+// makes the same sessions as before; but a generated access or refresh
+// token is never one that another user had before the reset (of the
+// latest 16384 tokens), so that a client of the test before the reset
+// that still sends its token is refused, not taken for a user of the
+// next test.
+// ConnectionCount and Close are not affected.
 //
 // A reset is a clean cut between the requests before it and those after
 // it. A request is recorded, and matched with a fault, either wholly

@@ -15,19 +15,21 @@ const maxRetiredTokens = 1 << 14
 // logs of the next test. It keeps the latest maxRetiredTokens, in the
 // order they were retired.
 type retiredTokens struct {
-	set   map[string]struct{}
-	order []string // a ring of the set's tokens, oldest at next
+	set   map[string]string // the user of each token, by token
+	order []string          // a ring of the set's tokens, oldest at next
 	next  int
 }
 
-func (r *retiredTokens) add(tok string) {
+// add retires tok, a token of the user userID.
+func (r *retiredTokens) add(tok, userID string) {
 	if tok == "" {
 		return
 	}
 	if r.set == nil {
-		r.set = make(map[string]struct{})
+		r.set = make(map[string]string)
 	}
 	if _, ok := r.set[tok]; ok {
+		r.set[tok] = userID
 		return
 	}
 	if len(r.order) < maxRetiredTokens {
@@ -37,7 +39,7 @@ func (r *retiredTokens) add(tok string) {
 		r.order[r.next] = tok
 		r.next = (r.next + 1) % maxRetiredTokens
 	}
-	r.set[tok] = struct{}{}
+	r.set[tok] = userID
 }
 
 func (r *retiredTokens) has(tok string) bool {
@@ -45,17 +47,23 @@ func (r *retiredTokens) has(tok string) bool {
 	return ok
 }
 
+// owner returns the user whose token tok was, if it is retired.
+func (r *retiredTokens) owner(tok string) (string, bool) {
+	userID, ok := r.set[tok]
+	return userID, ok
+}
+
 // retireTokensLocked adds every token of the handler to its retired
 // tokens, before a reset forgets them. h.mu must be held.
 func (h *Handler) retireTokensLocked() {
-	for tok := range h.tokens {
-		h.retired.add(tok)
+	for tok, s := range h.tokens {
+		h.retired.add(tok, s.UserID)
 	}
-	for tok := range h.sessionless {
-		h.retired.add(tok)
+	for tok, userID := range h.sessionless {
+		h.retired.add(tok, userID)
 	}
-	for tok := range h.auth.refresh {
-		h.retired.add(tok)
+	for tok, rec := range h.auth.refresh {
+		h.retired.add(tok, rec.session.UserID)
 	}
 	// The folded forms of the tokens the reset forgets go with them:
 	// those of the retired tokens are kept, as the tokens are.

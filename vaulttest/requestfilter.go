@@ -41,6 +41,9 @@ type FilterError struct {
 	Field string
 	// Reason says what is wrong with its value.
 	Reason string
+	// Route is, for a Route refused, the route to write instead, if
+	// there is one.
+	Route string
 }
 
 // Error returns the field and the reason.
@@ -68,7 +71,7 @@ func (f RequestFilter) matcher() (requestMatcher, error) {
 		if fe.Route != "" {
 			reason += fmt.Sprintf("; write %q", fe.Route)
 		}
-		return m, &FilterError{Field: "Route", Reason: fmt.Sprintf("%q: %s", f.Route, reason)}
+		return m, &FilterError{Field: "Route", Reason: fmt.Sprintf("%q: %s", f.Route, reason), Route: fe.Route}
 	}
 	m.sel = sel
 	if f.Status != 0 && (f.Status < 100 || f.Status > 599) {

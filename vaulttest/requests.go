@@ -39,7 +39,8 @@ type Request struct {
 	// the token's session, as the server knew them when the request
 	// arrived, revoked and expired sessions included; both are empty for
 	// a token the server did not know, and SessionID for a token without
-	// a session.
+	// a session. For a refresh, which sends no bearer token, they are
+	// those of the refresh token it sends, spent ones included.
 	UserID    string
 	SessionID string
 }
@@ -140,6 +141,7 @@ type requestLog struct {
 	recs       []*record // recs[head:] are the records kept
 	head       int
 	bytes      int
+	dropped    int // records dropped to stay within the bounds since the log was last emptied
 }
 
 // add appends rec to the log and calls dropped for each record the log
@@ -149,6 +151,7 @@ func (l *requestLog) add(rec *record, dropped func(*record)) {
 	l.bytes += rec.size
 	for l.len() > 1 && ((l.maxEntries > 0 && l.len() > l.maxEntries) || (l.maxBytes > 0 && l.bytes > l.maxBytes)) {
 		dropped(l.recs[l.head])
+		l.dropped++
 		l.bytes -= l.recs[l.head].size
 		l.recs[l.head] = nil
 		l.head++
@@ -192,6 +195,7 @@ func (l *requestLog) clear() {
 	l.recs = nil
 	l.head = 0
 	l.bytes = 0
+	l.dropped = 0
 }
 
 // WithRequestLog makes the handler keep the records of the last n
@@ -242,11 +246,17 @@ func (h *Handler) record(r *http.Request, rt route, faultID string) *record {
 		rec.pattern = rt.pattern
 	}
 	tok, hasToken := bearerToken(r)
-	if hasToken {
+	switch {
+	case hasToken:
 		if s := h.tokens[tok]; s != nil {
 			rec.UserID, rec.SessionID = s.UserID, s.ID
 		} else {
 			rec.UserID = h.sessionless[tok]
+		}
+	case rt.found && rt.pattern == patternRefresh:
+		// A refresh names its session by its refresh token.
+		if ref := h.auth.refresh[refreshRequestOf(r).token]; ref != nil {
+			rec.UserID, rec.SessionID = ref.session.UserID, ref.session.ID
 		}
 	}
 	if !h.cfg.showTokens {

@@ -117,7 +117,7 @@ func (h *Handler) waitMatching(ctx context.Context, m *requestMatcher, n int) er
 	}
 	h.mu.Lock()
 	h.removeWaitLocked(w)
-	got := w.count
+	got, dropped := w.count, h.requests.dropped
 	h.mu.Unlock()
 	select {
 	case <-w.done:
@@ -125,18 +125,29 @@ func (h *Handler) waitMatching(ctx context.Context, m *requestMatcher, n int) er
 		return nil
 	default:
 	}
-	return &waitError{got: got, n: n, err: ctx.Err()}
+	return &waitError{got: got, n: n, dropped: dropped, err: ctx.Err()}
 }
 
 // waitError is the error of a wait that ended before its requests
 // arrived.
 type waitError struct {
-	got, n int
-	err    error
+	// got of the n requests waited for are in the log; it has dropped
+	// dropped requests, matching or not, since it was last emptied.
+	got, n, dropped int
+	err             error
 }
 
 func (e *waitError) Error() string {
-	return fmt.Sprintf("vaulttest: %d of %d requests arrived: %v", e.got, e.n, e.err)
+	return fmt.Sprintf("vaulttest: the request log holds %d of the %d requests waited for%s: %v", e.got, e.n, e.droppedNote(), e.err)
+}
+
+// droppedNote says, if the log dropped requests, that those it holds
+// may not be all that arrived.
+func (e *waitError) droppedNote() string {
+	if e.dropped == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (it dropped the oldest %d requests, matching or not, to stay within its bounds)", e.dropped)
 }
 
 func (e *waitError) Unwrap() error { return e.err }

@@ -31,11 +31,29 @@ func (h *Handler) addSessionlessToken(userID, token string) (string, error) {
 	}
 	if token == "" {
 		h.seq++
-		token = h.unusedLocked(generatedToken, h.tokenInUseLocked)
+		token = h.unusedLocked(generatedToken, func(t string) bool { return h.tokenTakenLocked(t, userID) })
 	}
 	h.sessionless[token] = userID
 	h.noteTokenLocked(token)
 	return token, nil
+}
+
+// tokenTakenLocked reports whether a generated access token for the
+// user userID would be taken: in use, or another user's before a reset
+// (see retiredLocked).
+func (h *Handler) tokenTakenLocked(token, userID string) bool {
+	return h.tokenInUseLocked(token) || h.retiredLocked(token, userID)
+}
+
+// retiredLocked reports whether token is one that a user other than
+// userID had before a reset. Generated tokens start over with a reset,
+// so that the same seeds give the same users the same tokens, but never
+// give one of them to another user: a client of the test before the
+// reset that still sends its token is refused, or acts for the same
+// user, never for a user of the next test. h.mu must be held.
+func (h *Handler) retiredLocked(token, userID string) bool {
+	owner, ok := h.retired.owner(token)
+	return ok && owner != userID
 }
 
 // tokenInUseLocked reports whether token is an access token or a

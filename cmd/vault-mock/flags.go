@@ -247,8 +247,9 @@ func flagError(err error, o options) error {
 	if fe.Field == "Status" && mode != "" {
 		msg += " with -fail-mode " + mode
 	}
-	if fe.Field == "Latency" && o.writeTimeout > 0 && o.latency >= o.writeTimeout {
-		return fmt.Errorf("-latency %s is not shorter than -write-timeout %s: no response would be sent", o.latency, o.writeTimeout)
+	if fe.Field == "Latency" {
+		// -latency, the one latency of the flags.
+		return fmt.Errorf("-latency %s %s", fe.Value, strings.Replace(fe.Reason, "the server's write timeout of", "-write-timeout", 1))
 	}
 	msg += ": " + fe.Reason
 	if fe.Route != "" {

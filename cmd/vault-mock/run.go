@@ -123,9 +123,15 @@ func newHandler(o options, logger *slog.Logger) (*vaulttest.Handler, vaulttest.S
 	return h, first, admin
 }
 
-// maxHeaderBytes bounds the request headers vault-mock reads. The API's
-// requests need a few hundred bytes.
-const maxHeaderBytes = 64 << 10
+// maxHeaderBytes bounds the request headers vault-mock reads, request
+// line included. The API's requests need a few hundred bytes.
+// net/http reads serverHeaderSlack bytes beyond an http.Server's
+// MaxHeaderBytes before it answers 431, so the server's is less by as
+// much.
+const (
+	maxHeaderBytes    = 64 << 10
+	serverHeaderSlack = 4 << 10
+)
 
 // newServer returns the http.Server of h, with the flags' timeouts: an
 // idle connection is closed after -idle-timeout and a response that
@@ -141,7 +147,7 @@ func newServer(o options, h *vaulttest.Handler, logger *slog.Logger) *http.Serve
 		IdleTimeout:       o.idleTimeout,
 		// The request log keeps each request's headers: a small bound
 		// keeps its memory flat whatever a client sends.
-		MaxHeaderBytes: maxHeaderBytes,
+		MaxHeaderBytes: maxHeaderBytes - serverHeaderSlack,
 		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 }

@@ -279,7 +279,7 @@ func TestRunBadFlags(t *testing.T) {
 		{args: []string{"-idle-timeout", "0"}, want: "vault-mock: -idle-timeout must be positive"},
 		{args: []string{"-write-timeout", "-1s"}},
 		{args: []string{"-shutdown-timeout", "-1s"}},
-		{args: []string{"-latency", "2m"}, want: "vault-mock: -latency 2m0s is not shorter than -write-timeout 1m0s: no response would be sent"},
+		{args: []string{"-latency", "2m"}, want: "vault-mock: -latency 2m0s leaves less than 1s of -write-timeout 1m0s to write the answer, which would be cut"},
 		{args: []string{"-control=false", "-control-remote"}, want: "vault-mock: -control-remote needs the control API, which -control=false turns off"},
 		{args: []string{"-webhook-url", "http://127.0.0.1:8787/"}, want: "vault-mock: 1 -webhook-url and 0 -webhook-secret: give one secret per URL, in the same order"},
 		{args: []string{"-webhook-secret", "whsec_1", "-webhook-secret", "whsec_2", "-webhook-url", "http://127.0.0.1:8787/"}, want: "vault-mock: 1 -webhook-url and 2 -webhook-secret: give one secret per URL, in the same order"},
