@@ -88,7 +88,7 @@ func (h *Handler) newAccessTokenLocked(s *Session, now time.Time) string {
 		token = h.issueLocked(s, now)
 	} else {
 		h.seq++
-		token = h.unusedLocked(generatedToken, func(t string) bool { return h.tokenTakenLocked(t, s.UserID) })
+		token = h.generatedTokenLocked(s.UserID)
 		h.expireOpaqueLocked(s, token, now)
 	}
 	s.Token = token

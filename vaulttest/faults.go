@@ -134,10 +134,12 @@ type Fault struct {
 	// GET, RouteGetUserSession, and then selects only it. The session
 	// does not have to exist.
 	SessionID string
-	// Token selects the requests whose bearer token is this token.
+	// Token selects the requests whose bearer token is this token. A
+	// refresh sends none: Validate refuses a Token with RouteRefreshToken.
 	Token string
 	// UserID selects the requests whose bearer token is one of this
-	// user's session tokens, revoked and expired ones included.
+	// user's session tokens, revoked and expired ones included, and the
+	// refreshes that send one of its refresh tokens, spent ones included.
 	UserID string
 	// Count is how many matching requests the fault answers; zero means
 	// one and Unlimited means all of them.

@@ -46,6 +46,7 @@ type Handler struct {
 	// their user's ID.
 	sessionless map[string]string
 	seq         int
+	reissued    int // of the last token of reissuedToken
 	reqSeq      int
 	requests    requestLog
 	// waits are the pending waits for requests of the log.
@@ -154,13 +155,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // target returns what faults select r by.
 func (h *Handler) target(r *http.Request, rt route) target {
 	t := target{method: r.Method, rt: rt}
-	if tok, ok := bearerToken(r); ok {
+	tok, ok := bearerToken(r)
+	switch {
+	case ok:
 		t.token = tok
 		h.mu.Lock()
 		if s := h.tokens[tok]; s != nil {
 			t.userID = s.UserID
 		} else if userID, ok := h.sessionless[tok]; ok {
 			t.userID = userID
+		}
+		h.mu.Unlock()
+	case rt.found && rt.pattern == patternRefresh:
+		// A refresh is the user's of its refresh token, as the request
+		// log shows it.
+		h.mu.Lock()
+		if ref := h.auth.refresh[refreshRequestOf(r).token]; ref != nil {
+			t.userID = ref.session.UserID
 		}
 		h.mu.Unlock()
 	}

@@ -56,8 +56,10 @@ func (h *Handler) hideTokensLocked(req *Request, own string) *hiddenView {
 			v.header[name][i] = hid
 		}
 		// A client that swaps a header's name and value sends its
-		// token as a name.
-		if shown := names.hide(name, false); shown != name {
+		// token as a name. A name that holds one is shown in lower
+		// case, the token hidden.
+		lower := asciiLower(name)
+		if shown := names.hide(lower, false); shown != lower {
 			if v.header == nil {
 				v.header = req.Header.Clone()
 			}

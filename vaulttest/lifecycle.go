@@ -71,10 +71,9 @@ func (h *Handler) ExpireSession(id string) (Session, bool) {
 // IDs, tokens, fault IDs and request IDs start over, so that a seed
 // makes the same sessions as before; but a generated access or refresh
 // token is never one that another user had before the reset (of the
-// latest 16384 tokens), so that a client of the test before the reset
-// that still sends its token is refused, not taken for a user of the
-// next test.
-// ConnectionCount and Close are not affected.
+// latest 16384 tokens, or 2 MiB of them), so that a client of the test
+// before the reset that still sends its token is refused, not taken for
+// a user of the next test. ConnectionCount and Close are not affected.
 //
 // A reset is a clean cut between the requests before it and those after
 // it. A request is recorded, and matched with a fault, either wholly
@@ -103,6 +102,7 @@ func (h *Handler) Reset() {
 	h.windows = make(map[string]*window)
 	h.windowSweepAt = 0
 	h.seq = 0
+	h.reissued = 0
 	h.reqSeq = 0
 	h.requests.clear()
 	h.logClearedLocked()

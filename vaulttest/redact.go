@@ -6,18 +6,26 @@ import (
 	"strings"
 )
 
-// maxRetiredTokens bounds the tokens of before a reset that the handler
-// keeps hiding: the most recent ones are kept.
-const maxRetiredTokens = 1 << 14
+// Bounds of the tokens of before a reset that the handler keeps hiding,
+// and keeps from other users: the most recent ones are kept, at most
+// maxRetiredTokens of them and maxRetiredBytes, each token counted with
+// retiredOverhead bytes of its own, so that a reset gives back the memory
+// of large tokens.
+const (
+	maxRetiredTokens = 1 << 14
+	maxRetiredBytes  = 2 << 20
+	retiredOverhead  = 48
+)
 
 // retiredTokens holds the tokens the handler issued or was given before
 // its resets, so that a client that kept one does not see it in the
-// logs of the next test. It keeps the latest maxRetiredTokens, in the
-// order they were retired.
+// logs of the next test, nor another user get it. It keeps the latest,
+// within the bounds above, in the order they were retired.
 type retiredTokens struct {
 	set   map[string]string // the user of each token, by token
-	order []string          // a ring of the set's tokens, oldest at next
-	next  int
+	order []string          // the set's tokens, oldest first, from head
+	head  int
+	bytes int
 }
 
 // add retires tok, a token of the user userID.
@@ -32,15 +40,28 @@ func (r *retiredTokens) add(tok, userID string) {
 		r.set[tok] = userID
 		return
 	}
-	if len(r.order) < maxRetiredTokens {
-		r.order = append(r.order, tok)
-	} else {
-		delete(r.set, r.order[r.next])
-		r.order[r.next] = tok
-		r.next = (r.next + 1) % maxRetiredTokens
-	}
+	r.order = append(r.order, tok)
 	r.set[tok] = userID
+	r.bytes += len(tok) + retiredOverhead
+	for len(r.order)-r.head > maxRetiredTokens || (r.bytes > maxRetiredBytes && len(r.order)-r.head > 0) {
+		old := r.order[r.head]
+		delete(r.set, old)
+		r.bytes -= len(old) + retiredOverhead
+		r.order[r.head] = ""
+		r.head++
+	}
+	// Move the tokens kept to the front once the forgotten ones fill
+	// half the slice, so that it does not grow without end.
+	if r.head > 32 && r.head >= len(r.order)/2 {
+		n := copy(r.order, r.order[r.head:])
+		clear(r.order[n:])
+		r.order = r.order[:n]
+		r.head = 0
+	}
 }
+
+// tokens returns the tokens kept, oldest first.
+func (r *retiredTokens) tokens() []string { return r.order[r.head:] }
 
 func (r *retiredTokens) has(tok string) bool {
 	_, ok := r.set[tok]
@@ -68,7 +89,7 @@ func (h *Handler) retireTokensLocked() {
 	// The folded forms of the tokens the reset forgets go with them:
 	// those of the retired tokens are kept, as the tokens are.
 	h.folded.reset()
-	for _, tok := range h.retired.order {
+	for _, tok := range h.retired.tokens() {
 		h.folded.add(tok)
 	}
 }
@@ -138,16 +159,17 @@ func asciiLower(s string) string {
 	return s
 }
 
-// anyCase returns a redactor that finds what r finds whatever the case
-// of its letters: a token in a header name, whose letters net/http puts
-// in canonical case ("X-Vt_0bb2..." for "x-vt_0bb2..."). own is the
-// request's own bearer token, if any. h.mu must be held while it is
-// used.
+// anyCase returns a redactor that finds, in the lower-case form of a
+// text (asciiLower), what r finds in the text whatever the case of its
+// letters: a token in a header name, whose letters net/http puts in
+// canonical case ("X-Vt_0bb2..." for "x-vt_0bb2..."). own is the
+// request's own bearer token, if any. The text is put in lower case once,
+// not each stretch of it that might be a token. h.mu must be held while
+// it is used.
 func (h *Handler) anyCase(r *redactor, own string) *redactor {
-	exact := r.secret
-	return &redactor{lens: r.lens, secret: func(s string) bool {
-		lower := asciiLower(s)
-		return exact(lower) || h.folded.has(lower) || own != "" && strings.EqualFold(s, own)
+	exact, ownLower := r.secret, asciiLower(own)
+	return &redactor{lens: r.lens, secret: func(lower string) bool {
+		return exact(lower) || h.folded.has(lower) || own != "" && lower == ownLower
 	}}
 }
 

@@ -208,7 +208,7 @@ func (h *Handler) addSession(userID string, seed SessionSeed) (Session, error) {
 	}
 	generated := seed.Token == ""
 	if generated {
-		seed.Token = h.unusedLocked(generatedToken, func(t string) bool { return h.tokenTakenLocked(t, userID) })
+		seed.Token = h.generatedTokenLocked(userID)
 	}
 	if seed.CreatedAt.IsZero() {
 		seed.CreatedAt = h.nowLocked()

@@ -1,6 +1,10 @@
 package vaulttest
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
 
 // AddSessionlessToken adds a bearer token of the user with the given ID
 // that belongs to no session, such as the Vault server issues outside a
@@ -31,18 +35,34 @@ func (h *Handler) addSessionlessToken(userID, token string) (string, error) {
 	}
 	if token == "" {
 		h.seq++
-		token = h.unusedLocked(generatedToken, func(t string) bool { return h.tokenTakenLocked(t, userID) })
+		token = h.generatedTokenLocked(userID)
 	}
 	h.sessionless[token] = userID
 	h.noteTokenLocked(token)
 	return token, nil
 }
 
-// tokenTakenLocked reports whether a generated access token for the
-// user userID would be taken: in use, or another user's before a reset
-// (see retiredLocked).
-func (h *Handler) tokenTakenLocked(token, userID string) bool {
-	return h.tokenInUseLocked(token) || h.retiredLocked(token, userID)
+// generatedTokenLocked returns the opaque access token generated for
+// the next session, or refresh, of the user userID: that of h.seq,
+// moving on in the sequence while it is in use, as a seeded one may be.
+// If another user had it before a reset (see retiredLocked), it returns
+// one of a sequence of its own instead, so that the session IDs
+// generated after it are those a handler just made would generate.
+// h.mu must be held.
+func (h *Handler) generatedTokenLocked(userID string) string {
+	tok := h.unusedLocked(generatedToken, h.tokenInUseLocked)
+	for h.tokenInUseLocked(tok) || h.retiredLocked(tok, userID) {
+		h.reissued++
+		tok = reissuedToken(h.reissued)
+	}
+	return tok
+}
+
+// reissuedToken returns the n-th opaque token of the sequence that
+// stands in for tokens other users had before a reset.
+func reissuedToken(n int) string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("vaulttest reissued token %d", n)))
+	return "vt_" + hex.EncodeToString(sum[:20])
 }
 
 // retiredLocked reports whether token is one that a user other than
