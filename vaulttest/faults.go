@@ -135,11 +135,12 @@ type Fault struct {
 	// does not have to exist.
 	SessionID string
 	// Token selects the requests whose bearer token is this token. A
-	// refresh sends none: Validate refuses a Token with RouteRefreshToken.
+	// refresh needs none: one sent without is selected by UserID only.
 	Token string
 	// UserID selects the requests whose bearer token is one of this
 	// user's session tokens, revoked and expired ones included, and the
-	// refreshes that send one of its refresh tokens, spent ones included.
+	// refreshes without a bearer token that send one of its refresh
+	// tokens, spent ones included.
 	UserID string
 	// Count is how many matching requests the fault answers; zero means
 	// one and Unlimited means all of them.

@@ -19,48 +19,65 @@ const (
 
 // retiredTokens holds the tokens the handler issued or was given before
 // its resets, so that a client that kept one does not see it in the
-// logs of the next test, nor another user get it. It keeps the latest,
-// within the bounds above, in the order they were retired.
+// logs of the next test, nor another user get it. It keeps the latest
+// retired, within the bounds above, in the order they were retired: a
+// token retired again, as a seed's is at every reset, moves to the end.
+// A token larger than maxRetiredBytes alone is not kept.
 type retiredTokens struct {
-	set   map[string]string // the user of each token, by token
-	order []string          // the set's tokens, oldest first, from head
+	set   map[string]retiredToken
+	order []string // the set's tokens, oldest first, from head; "" where one moved to the end
 	head  int
 	bytes int
 }
 
+// retiredToken is what retiredTokens knows of a token.
+type retiredToken struct {
+	userID string // whose it was
+	at     int    // its place in order
+}
+
 // add retires tok, a token of the user userID.
 func (r *retiredTokens) add(tok, userID string) {
-	if tok == "" {
+	size := len(tok) + retiredOverhead
+	if tok == "" || size > maxRetiredBytes {
 		return
 	}
 	if r.set == nil {
-		r.set = make(map[string]string)
+		r.set = make(map[string]retiredToken)
 	}
-	if _, ok := r.set[tok]; ok {
-		r.set[tok] = userID
-		return
+	if old, ok := r.set[tok]; ok {
+		r.order[old.at] = ""
+		r.bytes -= size
 	}
+	r.set[tok] = retiredToken{userID: userID, at: len(r.order)}
 	r.order = append(r.order, tok)
-	r.set[tok] = userID
-	r.bytes += len(tok) + retiredOverhead
-	for len(r.order)-r.head > maxRetiredTokens || (r.bytes > maxRetiredBytes && len(r.order)-r.head > 0) {
-		old := r.order[r.head]
-		delete(r.set, old)
-		r.bytes -= len(old) + retiredOverhead
+	r.bytes += size
+	for len(r.set) > maxRetiredTokens || r.bytes > maxRetiredBytes {
+		if old := r.order[r.head]; old != "" {
+			delete(r.set, old)
+			r.bytes -= len(old) + retiredOverhead
+		}
 		r.order[r.head] = ""
 		r.head++
 	}
-	// Move the tokens kept to the front once the forgotten ones fill
+	// Move the tokens kept to the front once the slots before them fill
 	// half the slice, so that it does not grow without end.
 	if r.head > 32 && r.head >= len(r.order)/2 {
-		n := copy(r.order, r.order[r.head:])
-		clear(r.order[n:])
-		r.order = r.order[:n]
+		kept := r.order[:0]
+		for _, t := range r.order[r.head:] {
+			if t != "" {
+				r.set[t] = retiredToken{userID: r.set[t].userID, at: len(kept)}
+				kept = append(kept, t)
+			}
+		}
+		clear(r.order[len(kept):])
+		r.order = kept
 		r.head = 0
 	}
 }
 
-// tokens returns the tokens kept, oldest first.
+// tokens returns the tokens kept, oldest first, with "" where one moved
+// to the end.
 func (r *retiredTokens) tokens() []string { return r.order[r.head:] }
 
 func (r *retiredTokens) has(tok string) bool {
@@ -70,8 +87,8 @@ func (r *retiredTokens) has(tok string) bool {
 
 // owner returns the user whose token tok was, if it is retired.
 func (r *retiredTokens) owner(tok string) (string, bool) {
-	userID, ok := r.set[tok]
-	return userID, ok
+	t, ok := r.set[tok]
+	return t.userID, ok
 }
 
 // retireTokensLocked adds every token of the handler to its retired
@@ -86,11 +103,13 @@ func (h *Handler) retireTokensLocked() {
 	for tok, rec := range h.auth.refresh {
 		h.retired.add(tok, rec.session.UserID)
 	}
-	// The folded forms of the tokens the reset forgets go with them:
-	// those of the retired tokens are kept, as the tokens are.
+	// The lengths and folded forms of the tokens the reset forgets go
+	// with them: those of the retired tokens are kept, as the tokens
+	// are, and the seeds note their own again.
 	h.folded.reset()
+	clear(h.tokenLens)
 	for _, tok := range h.retired.tokens() {
-		h.folded.add(tok)
+		h.noteTokenLocked(tok)
 	}
 }
 

@@ -33,18 +33,3 @@ func TestRefreshFaultSelectsTheUserTheLogShows(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, got.status, "the fault for ann's refreshes did not answer the refresh the log lists as ann's")
 	assert.Zero(t, srv.Faults().Pending(), "the fault is still pending")
 }
-
-// TestRefreshFaultByTokenIsRefused checks that a fault selecting the
-// refreshes by bearer token, which a refresh never sends, is refused as
-// one that could never fire, through Validate and the control API.
-func TestRefreshFaultByTokenIsRefused(t *testing.T) {
-	fault := vaulttest.Fault{Route: vaulttest.RouteRefreshToken, Token: "vr_anything", Status: http.StatusServiceUnavailable}
-	var fe *vaulttest.FaultError
-	require.ErrorAs(t, fault.Validate(), &fe)
-	assert.Equal(t, "Token", fe.Field)
-
-	srv := newControlServer(t)
-	r := ctl(t, srv, http.MethodPost, "/faults", `{"route":"POST /auth/refresh","token":"vr_anything","status":503}`)
-	require.Equal(t, http.StatusBadRequest, r.status, "%s", r.body)
-	assert.Equal(t, "token", decode[controlError](t, r.body).Error.Field)
-}

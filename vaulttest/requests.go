@@ -39,7 +39,7 @@ type Request struct {
 	// the token's session, as the server knew them when the request
 	// arrived, revoked and expired sessions included; both are empty for
 	// a token the server did not know, and SessionID for a token without
-	// a session. For a refresh, which sends no bearer token, they are
+	// a session. For a refresh sent without a bearer token, they are
 	// those of the refresh token it sends, spent ones included.
 	UserID    string
 	SessionID string

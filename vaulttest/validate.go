@@ -81,10 +81,6 @@ func (f Fault) Validate() error {
 	if reason := f.Action.checkStatus(f.Status); reason != "" {
 		return &FaultError{Field: "Status", Value: strconv.Itoa(f.Status), Reason: reason}
 	}
-	if f.Token != "" && sel.pattern == patternRefresh {
-		return &FaultError{Field: "Token", Value: strconv.Quote(f.Token),
-			Reason: "selects the requests with this bearer token, which a refresh never sends; select a user's refreshes by UserID"}
-	}
 	if f.SessionID != "" && sel.pattern != "" && !hasSessionID(sel.pattern) {
 		return &FaultError{Field: "SessionID", Value: strconv.Quote(f.SessionID),
 			Reason: fmt.Sprintf("selects the requests naming one session, which the route %q never matches", f.Route),
