@@ -17,13 +17,16 @@ import (
 )
 
 // refresh posts body to the refresh route with contentType (none if
-// empty) and reads the whole answer.
-func refresh(t *testing.T, srv *vaulttest.Server, contentType, body string) reply {
+// empty) and extra header pairs, and reads the whole answer.
+func refresh(t *testing.T, srv *vaulttest.Server, contentType, body string, header ...string) reply {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL+"/auth/refresh", strings.NewReader(body))
 	require.NoError(t, err)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := srv.Client().Do(req)
 	require.NoError(t, err)
