@@ -206,10 +206,11 @@ func (p *pendingFault) snapshot() PendingFault {
 
 // target is what a fault can select a request by.
 type target struct {
-	method string
-	rt     route
-	token  string
-	userID string // of the token's session, or empty
+	method    string
+	rt        route
+	token     string // the bearer token, or empty
+	userID    string // of the token's session, or empty
+	sessionID string // the token's session, or empty
 }
 
 func (p *pendingFault) matches(t target) bool {

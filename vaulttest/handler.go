@@ -132,8 +132,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The fault is matched first, so that the record enters the log
 	// with it: a wait for requests without a fault never sees one
 	// that has.
-	f, faultID, faulted := h.faults.take(h.target(r, rt))
-	rec := h.record(r, rt, faultID)
+	t := h.target(r, rt)
+	f, faultID, faulted := h.faults.take(t)
+	rec := h.record(r, t, faultID)
 	h.gate.RUnlock()
 	if h.cfg.dialect == DialectSpec {
 		w.Header().Set("X-Request-Id", rec.ID)
@@ -152,28 +153,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// target returns what faults select r by.
+// target returns what faults select r by, which is also who the request
+// log says sent it: the user and session of its bearer token, or of a
+// refresh sent without one, of its refresh token.
 func (h *Handler) target(r *http.Request, rt route) target {
 	t := target{method: r.Method, rt: rt}
 	tok, ok := bearerToken(r)
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	switch {
 	case ok:
 		t.token = tok
-		h.mu.Lock()
 		if s := h.tokens[tok]; s != nil {
-			t.userID = s.UserID
-		} else if userID, ok := h.sessionless[tok]; ok {
-			t.userID = userID
+			t.userID, t.sessionID = s.UserID, s.ID
+		} else {
+			t.userID = h.sessionless[tok]
 		}
-		h.mu.Unlock()
 	case rt.found && rt.pattern == patternRefresh:
-		// A refresh is the user's of its refresh token, as the request
-		// log shows it.
-		h.mu.Lock()
 		if ref := h.auth.refresh[refreshRequestOf(r).token]; ref != nil {
-			t.userID = ref.session.UserID
+			t.userID, t.sessionID = ref.session.UserID, ref.session.ID
 		}
-		h.mu.Unlock()
 	}
 	return t
 }

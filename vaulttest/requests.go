@@ -216,10 +216,11 @@ func WithRequestLogBytes(n int) Option {
 	return func(c *config) { c.requestLogBytes = max(n, 0) }
 }
 
-// record appends a record of r, a request to rt answered by the fault
-// faultID if not empty, to the request log and returns it. The record is
-// updated under h.mu as the request is answered.
-func (h *Handler) record(r *http.Request, rt route, faultID string) *record {
+// record appends a record of r, a request to t.rt from the caller of t
+// answered by the fault faultID if not empty, to the request log and
+// returns it. The record is updated under h.mu as the request is
+// answered.
+func (h *Handler) record(r *http.Request, t target, faultID string) *record {
 	// The record holds copies of the request line's parts, whose bytes
 	// it counts: the server may take each as a part of the whole line.
 	method, path, query := ownMethod(r.Method), strings.Clone(r.URL.EscapedPath()), strings.Clone(r.URL.RawQuery)
@@ -242,25 +243,12 @@ func (h *Handler) record(r *http.Request, rt route, faultID string) *record {
 		gen: h.gen,
 		cut: h.cut,
 	}
-	if rt.found {
-		rec.pattern = rt.pattern
+	if t.rt.found {
+		rec.pattern = t.rt.pattern
 	}
-	tok, hasToken := bearerToken(r)
-	switch {
-	case hasToken:
-		if s := h.tokens[tok]; s != nil {
-			rec.UserID, rec.SessionID = s.UserID, s.ID
-		} else {
-			rec.UserID = h.sessionless[tok]
-		}
-	case rt.found && rt.pattern == patternRefresh:
-		// A refresh names its session by its refresh token.
-		if ref := h.auth.refresh[refreshRequestOf(r).token]; ref != nil {
-			rec.UserID, rec.SessionID = ref.session.UserID, ref.session.ID
-		}
-	}
+	rec.UserID, rec.SessionID = t.userID, t.sessionID
 	if !h.cfg.showTokens {
-		rec.hidden = h.hideTokensLocked(&rec.Request, tok)
+		rec.hidden = h.hideTokensLocked(&rec.Request, t.token)
 	}
 	rec.size = sizeOf(rec)
 	h.requests.add(rec, h.recordDroppedLocked)
